@@ -1,0 +1,40 @@
+"""Paths and run configuration: one typed object, nothing depends on the working directory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_DIR / "sql"
+EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
+TEMPLATES_DIR = PROJECT_DIR / "reports" / "templates"
+CATALOGUE_DIR = PROJECT_DIR / "data" / "catalogue"
+RAW_DIR = Path(os.environ.get("LAGESBILD_RAW_DIR", PROJECT_DIR / "data" / "raw"))
+CURATED_DIR = Path(os.environ.get("LAGESBILD_CURATED_DIR", PROJECT_DIR / "data" / "curated"))
+REPORTS_OUT_DIR = Path(os.environ.get("LAGESBILD_REPORTS_DIR", PROJECT_DIR / "reports" / "out"))
+DB_NAME = "lagesbild.duckdb"
+
+DEFAULT_MUNICIPALITY = "Malmö"
+FIRST_TREND_YEAR = 2015
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one run needs. Municipality is an SCB code; names are resolved before this is built."""
+
+    municipality_code: str = "1280"
+    year: int | None = None  # None: the latest year with crime data for the municipality
+    peer_codes: tuple[str, ...] = ()  # empty: from data/catalogue/peers.csv, else nearest in size
+    raw_dir: Path = RAW_DIR
+    curated_dir: Path = CURATED_DIR
+    reports_dir: Path = REPORTS_OUT_DIR
+    catalogue_dir: Path = CATALOGUE_DIR
+    first_trend_year: int = FIRST_TREND_YEAR
+    render_pdf: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.curated_dir / DB_NAME

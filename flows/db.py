@@ -1,0 +1,88 @@
+"""The one DuckDB helper: connections, scalar queries, running the SQL models, exporting Parquet."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from flows.config import SQL_DIR
+
+log = logging.getLogger(__name__)
+
+LAYERS = ("staging", "intermediate", "marts")
+_REF = re.compile(r"\b(?:from|join)\s+((?:stg|int|mart)_[a-z0-9_]+)", re.IGNORECASE)
+
+
+def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params: dict | list | None = None) -> Any:
+    """The first value of a query's first row (the result is drained, so the connection stays usable)."""
+    rows = con.execute(query, params).fetchall() if params else con.execute(query).fetchall()
+    return rows[0][0] if rows else None
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str
+    path: Path
+    sql: str
+
+    @property
+    def refs(self) -> set[str]:
+        return {m.lower() for m in _REF.findall(self.sql)} - {self.name}
+
+
+def models(sql_dir: Path = SQL_DIR, layers: tuple[str, ...] = LAYERS) -> list[Model]:
+    """All models of the given layers in run order: layer by layer, and within a layer by dependency."""
+    out: list[Model] = []
+    for layer in layers:
+        found = {
+            p.stem: Model(p.stem, layer, p, p.read_text(encoding="utf-8"))
+            for p in sorted((sql_dir / layer).glob("*.sql"))
+        }
+        done: set[str] = set()
+        while len(done) < len(found):
+            ready = [m for n, m in found.items() if n not in done and not (m.refs & set(found)) - done]
+            if not ready:
+                raise RuntimeError(f"sql/{layer}: circular references among {sorted(set(found) - done)}")
+            for m in ready:
+                out.append(m)
+                done.add(m.name)
+    return out
+
+
+def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict | None = None) -> int:
+    """Materialise one model as a table of the same name; return its row count."""
+    body = model.sql.strip().rstrip(";")
+    used = {k: v for k, v in (params or {}).items() if f"${k}" in body}
+    try:
+        con.execute(f"create or replace table {model.name} as\n{body}", used or None)
+    except duckdb.Error as exc:
+        raise RuntimeError(f"sql/{model.layer}/{model.path.name}: {str(exc).strip().splitlines()[0]}") from exc
+    return scalar(con, f"select count(*) from {model.name}")
+
+
+def run_models(
+    con: duckdb.DuckDBPyConnection, layers: tuple[str, ...], params: dict | None = None, sql_dir: Path = SQL_DIR
+) -> dict[str, int]:
+    return {m.name: run_model(con, m, params) for m in models(sql_dir, layers)}
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for table in tables:
+        path = out_dir / f"{table}.parquet"
+        con.execute(f"copy {table} to '{path.as_posix()}' (format parquet, compression zstd)")
+        written[table] = path
+    return written

@@ -1,0 +1,89 @@
+"""The raw-data manifest: for every file in data/raw its source, kind, licence and sha256."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+MANIFEST_NAME = "MANIFEST.csv"
+FIELDS = ["path", "kind", "source", "url", "licence", "extracted", "sha256", "description"]
+
+SYNTHETIC_SOURCE = "lagesbild demo generator (flows/generate.py, fixed seed)"
+SYNTHETIC_DESCRIPTIONS = {
+    "bra/Databasfil_anmalda_brott_ar_demo.txt": (
+        "Demodata: anmälda brott per kategori, kommun och år 2015–2025 i BRÅ SOL-format, "
+        "kalibrerat mot publicerade kontrollvärden"
+    ),
+    "scb/folkmangd_kommun_2021_2025_demo.csv": (
+        "Demodata: folkmängd 31 dec 2021–2025 i SCB PxWeb-CSV-format, framskriven från 2015–2020"
+    ),
+    "survey/trygghetsmatning_demo.csv": (
+        "Demodata: trygghetsmätning för år och frågor som saknas i de verkliga uppgifterna, med antal svarande"
+    ),
+}
+
+
+class ManifestError(Exception):
+    """A raw file and the manifest disagree."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read(raw_dir: Path) -> list[dict[str, str]]:
+    path = raw_dir / MANIFEST_NAME
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write(raw_dir: Path, rows: list[dict[str, str]]) -> None:
+    path = raw_dir / MANIFEST_NAME
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda r: r["path"]))
+    tmp.replace(path)
+
+
+def record_synthetic(raw_dir: Path, paths: list[str]) -> None:
+    """Add or refresh the manifest rows of generated files (their hashes change with the generator)."""
+    rows = {r["path"]: r for r in read(raw_dir)}
+    for rel in paths:
+        rows[rel] = {
+            "path": rel,
+            "kind": "synthetic",
+            "source": SYNTHETIC_SOURCE,
+            "url": "",
+            "licence": "CC0-1.0",
+            "extracted": "",
+            "sha256": sha256_of(raw_dir / rel),
+            "description": SYNTHETIC_DESCRIPTIONS.get(rel, "Demodata"),
+        }
+    write(raw_dir, list(rows.values()))
+
+
+def verify(raw_dir: Path) -> list[dict[str, str]]:
+    """Check that every manifest file exists with its recorded hash; return the rows."""
+    rows = read(raw_dir)
+    if not rows:
+        raise ManifestError(f"{raw_dir / MANIFEST_NAME}: missing or empty")
+    for row in rows:
+        path = raw_dir / row["path"]
+        if not path.exists():
+            raise ManifestError(f"{raw_dir / MANIFEST_NAME}: lists {row['path']}, which does not exist")
+        actual = sha256_of(path)
+        if actual != row["sha256"]:
+            raise ManifestError(
+                f"{path}: sha256 {actual[:12]}… differs from the manifest's {row['sha256'][:12]}…; "
+                "raw files are never edited — add a new export instead, or record it in the manifest"
+            )
+    return rows
