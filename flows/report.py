@@ -1,0 +1,531 @@
+"""Build report contexts from the curated marts and render them: jinja2 → HTML, jinja2 → Typst → PDF.
+
+No SQL lives in templates: every number a reader sees comes from a context field filled here from a
+mart table, and formatting happens in template filters.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import jinja2
+import pandas as pd
+import typst
+
+from flows import charts, fmt
+from flows.config import TEMPLATES_DIR, Settings
+from flows.stats import Change, poisson_rate_change, two_proportion_change
+
+log = logging.getLogger(__name__)
+
+VERDICT_SV = {
+    "increase": "säkerställd ökning",
+    "decrease": "säkerställd minskning",
+    "none": "ingen säkerställd förändring",
+}
+
+
+@dataclass
+class CrimeIndicator:
+    indicator_id: str
+    title: str
+    definition: str
+    is_enforcement_driven: bool
+    is_headline: bool
+    year: int
+    count: int | None
+    rate: float | None
+    population: int | None
+    population_year: int | None
+    is_preliminary: bool
+    change: Change | None
+    change_text: str
+    trend: list[dict]
+    comparison: list[dict]
+    chart_file: str = ""
+    chart_svg: str = ""
+    alt_text: str = ""
+
+
+@dataclass
+class SurveyIndicator:
+    indicator_id: str
+    title: str
+    definition: str
+    unit: str
+    rows: list[dict]
+    latest: dict | None
+    change: Change | None
+    change_text: str
+    chart_file: str = ""
+    chart_svg: str = ""
+    alt_text: str = ""
+
+
+@dataclass
+class SimpleSeries:
+    indicator_id: str
+    title: str
+    definition: str
+    rows: list[dict]
+
+
+@dataclass
+class AreaReport:
+    area_id: str
+    number: int
+    slug: str
+    title: str
+    coverage: str
+    coverage_note: str
+    municipality: str
+    municipality_code: str
+    year: int
+    peers: list[str]
+    crime: list[CrimeIndicator]
+    survey: list[SurveyIndicator]
+    local: list[SimpleSeries]
+    events: list[SimpleSeries]
+    sources: list[dict]
+    has_synthetic: bool
+    generated: str
+    first_year: int
+
+
+@dataclass
+class Overview:
+    municipality: str
+    municipality_code: str
+    year: int
+    peers: list[str]
+    totals: list[CrimeIndicator]
+    areas: list[AreaReport]
+    sources: list[dict]
+    has_synthetic: bool
+    generated: str
+    first_year: int
+    validation: list[dict] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe ASCII slug: `Malmö` → `malmo`; never contains a path separator or dots only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "kommun"
+
+
+# ---------------------------------------------------------------- context
+
+
+def _records(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[dict]:
+    frame = con.execute(query, params or {}).df()
+    return [
+        {k: (None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
+def latest_year(con: duckdb.DuckDBPyConnection, municipality_code: str) -> int:
+    rows = con.execute(
+        "select max(year) from mart_crime_indicators_by_region_year where region_code = $m and indicator_id = 'ALL-01'",
+        {"m": municipality_code},
+    ).fetchall()
+    if not rows or rows[0][0] is None:
+        raise LookupError(f"no crime figures for municipality {municipality_code} in the curated data")
+    return int(rows[0][0])
+
+
+def peer_codes(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int, configured: tuple[str, ...]) -> list[str]:
+    """Configured peers, else the catalogue's, else the three municipalities nearest in population."""
+    if configured:
+        return list(configured)
+    listed = con.execute(
+        "select peer_code from stg_catalogue__peers where municipality_code = $m order by source_row",
+        {"m": municipality_code},
+    ).fetchall()
+    if listed:
+        return [r[0] for r in listed]
+    nearest = con.execute(
+        """
+        with pop as (
+            select region_code, population from int_population_by_region_year
+            where year = (select max(year) from int_population_by_region_year where year <= $y)
+              and region_code <> '00'
+        )
+        select pop.region_code from pop, (select population from pop where region_code = $m) as own
+        where pop.region_code <> $m
+        order by abs(pop.population - own.population), pop.region_code
+        limit 3
+        """,
+        {"m": municipality_code, "y": year},
+    ).fetchall()
+    return [r[0] for r in nearest]
+
+
+def _change_text(change: Change | None, what: str) -> str:
+    if change is None:
+        return f"Jämförelse med föregående år saknas för {what}."
+    return f"{VERDICT_SV[change.verdict].capitalize()} jämfört med föregående år ({change.test}, {fmt.p_value(change.p_value)})."
+
+
+def crime_indicators(
+    con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str | None, year: int, peers: list[str], names: dict
+) -> list[CrimeIndicator]:
+    area_filter = "area_id is null" if area_id is None else "area_id = $area"
+    catalogue = _records(
+        con,
+        f"select * from mart_indicator_catalogue where source = 'bra' and {area_filter} order by indicator_id",
+        {"area": area_id} if area_id else None,
+    )
+    regions = [settings.municipality_code, "00", *peers]
+    data = con.execute(
+        """
+        select * from mart_crime_indicators_by_region_year
+        where list_contains($regions, region_code) and year between $first and $year
+        """,
+        {"regions": regions, "first": settings.first_trend_year, "year": year},
+    ).df()
+    out = []
+    for ind in catalogue:
+        rows = data[data.indicator_id == ind["indicator_id"]]
+        own = rows[rows.region_code == settings.municipality_code].sort_values("year")
+        cur = own[own.year == year]
+        prev = own[own.year == year - 1]
+        change = None
+        if len(cur) and len(prev) and pd.notna(cur.population.iloc[0]) and pd.notna(prev.population.iloc[0]):
+            change = poisson_rate_change(
+                int(cur.reported_count.iloc[0]),
+                float(cur.population.iloc[0]),
+                int(prev.reported_count.iloc[0]),
+                float(prev.population.iloc[0]),
+            )
+        latest = rows[rows.year == year]
+        comparison = []
+        for code in regions:
+            r = latest[latest.region_code == code]
+            comparison.append(
+                {
+                    "region": names.get(code, code),
+                    "count": int(r.reported_count.iloc[0]) if len(r) else None,
+                    "rate": float(r.rate_per_100k.iloc[0]) if len(r) and pd.notna(r.rate_per_100k.iloc[0]) else None,
+                    "population": int(r.population.iloc[0]) if len(r) and pd.notna(r.population.iloc[0]) else None,
+                }
+            )
+        trend = [
+            {
+                "year": int(r.year),
+                "count": int(r.reported_count),
+                "rate": None if pd.isna(r.rate_per_100k) else float(r.rate_per_100k),
+                "population": None if pd.isna(r.population) else int(r.population),
+                "is_preliminary": bool(r.is_preliminary),
+            }
+            for r in own.itertuples()
+        ]
+        out.append(
+            CrimeIndicator(
+                indicator_id=ind["indicator_id"],
+                title=ind["title_sv"],
+                definition=ind["definition_sv"],
+                is_enforcement_driven=bool(ind["is_enforcement_driven"]),
+                is_headline=bool(ind["is_headline"]),
+                year=year,
+                count=int(cur.reported_count.iloc[0]) if len(cur) else None,
+                rate=float(cur.rate_per_100k.iloc[0]) if len(cur) and pd.notna(cur.rate_per_100k.iloc[0]) else None,
+                population=int(cur.population.iloc[0]) if len(cur) and pd.notna(cur.population.iloc[0]) else None,
+                population_year=int(cur.population_year.iloc[0]) if len(cur) and pd.notna(cur.population_year.iloc[0]) else None,
+                is_preliminary=bool(cur.is_preliminary.iloc[0]) if len(cur) else False,
+                change=change,
+                change_text=_change_text(change, ind["title_sv"].lower()),
+                trend=trend,
+                comparison=comparison,
+            )
+        )
+        out[-1].chart_frame = rows.assign(region_name=rows.region_code.map(names))  # type: ignore[attr-defined]
+    return out
+
+
+def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str, year: int, municipality: str):
+    catalogue = _records(
+        con,
+        "select * from mart_indicator_catalogue where source = 'survey' and area_id = $area order by indicator_id",
+        {"area": area_id},
+    )
+    out = []
+    for ind in catalogue:
+        rows = _records(
+            con,
+            """
+            select year, value, respondents, ci_low, ci_high, unit, is_synthetic, note
+            from mart_survey_indicators_by_area_year
+            where indicator_id = $id and region_code = $m and year <= $year
+            order by year
+            """,
+            {"id": ind["indicator_id"], "m": settings.municipality_code, "year": year},
+        )
+        latest = rows[-1] if rows else None
+        change = None
+        if len(rows) >= 2 and ind["unit"] == "procent" and rows[-1]["respondents"] and rows[-2]["respondents"]:
+            change = two_proportion_change(
+                rows[-1]["value"], rows[-1]["respondents"], rows[-2]["value"], rows[-2]["respondents"]
+            )
+        if change is None and len(rows) >= 2:
+            text = "Förändringen mot föregående mätning kan inte prövas: antal svarande saknas."
+        elif change is None:
+            text = "Endast en mätning finns."
+        else:
+            text = (
+                f"{VERDICT_SV[change.verdict].capitalize()} mellan {rows[-2]['year']} och {rows[-1]['year']} "
+                f"({change.test}, {fmt.p_value(change.p_value)})."
+            )
+        out.append(
+            SurveyIndicator(
+                indicator_id=ind["indicator_id"],
+                title=ind["title_sv"],
+                definition=ind["definition_sv"],
+                unit=ind["unit"],
+                rows=rows,
+                latest=latest,
+                change=change,
+                change_text=text,
+            )
+        )
+    return out
+
+
+def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str, year: int) -> tuple[list, list]:
+    local, events = [], []
+    for ind in _records(
+        con,
+        "select * from mart_indicator_catalogue where source in ('local', 'polisen') and area_id = $a order by indicator_id",
+        {"a": area_id},
+    ):
+        if ind["source"] == "local":
+            rows = _records(
+                con,
+                "select year, value from mart_local_indicators_by_year where indicator_id = $id and region_code = $m "
+                "and year <= $y order by year",
+                {"id": ind["indicator_id"], "m": settings.municipality_code, "y": year},
+            )
+            if rows:
+                local.append(SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows))
+        else:
+            rows = _records(
+                con,
+                """
+                select events.year, sum(events.event_count) as events
+                from mart_police_events_by_type_month as events
+                where events.region_code = $m and events.year <= $y and list_contains(
+                    (select string_split(components, ' + ') from mart_indicator_catalogue where indicator_id = $id),
+                    events.event_type)
+                group by events.year order by events.year
+                """,
+                {"id": ind["indicator_id"], "m": settings.municipality_code, "y": year + 1},
+            )
+            if rows:
+                period = _records(
+                    con,
+                    "select min(first_published_at) as first, max(last_published_at) as last "
+                    "from mart_police_events_by_type_month where region_code = $m",
+                    {"m": settings.municipality_code},
+                )[0]
+                for r in rows:
+                    r["first"], r["last"] = period["first"], period["last"]
+                events.append(SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows))
+    return local, events
+
+
+def _alt_text(ind: CrimeIndicator, municipality: str, others: list[str], first_year: int) -> str:
+    trend = ind.trend
+    if not trend:
+        return f"Diagram saknar data för {municipality}."
+    first, last = trend[0], trend[-1]
+    return (
+        f"Linjediagram: {ind.title.lower()} per 100 000 invånare i {municipality} {first['year']}–{last['year']}, "
+        f"jämfört med {', '.join(others)}. {municipality} {first['year']}: {fmt.number(first['rate'], 1)}, "
+        f"{last['year']}: {fmt.number(last['rate'], 1)}. {VERDICT_SV[ind.change.verdict].capitalize() if ind.change else 'Ingen jämförelse'} "
+        f"jämfört med föregående år."
+    )
+
+
+def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int) -> Overview:
+    names = dict(con.execute("select region_code, region_name from mart_regions").fetchall())
+    municipality = names[settings.municipality_code]
+    peers = peer_codes(con, settings.municipality_code, year, settings.peer_codes)
+    sources = _records(con, "select * from mart_source_files order by source_file")
+    generated = date.today().isoformat()
+    areas = []
+    for area in _records(con, "select * from stg_catalogue__areas order by area_number"):
+        crime = crime_indicators(con, settings, area["area_id"], year, peers, names)
+        survey = survey_indicators(con, settings, area["area_id"], year, municipality)
+        local, events = simple_series(con, settings, area["area_id"], year)
+        areas.append(
+            AreaReport(
+                area_id=area["area_id"],
+                number=int(area["area_number"]),
+                slug=slugify(area["slug"]),
+                title=area["title_sv"],
+                coverage=area["coverage"],
+                coverage_note=area["coverage_note_sv"],
+                municipality=municipality,
+                municipality_code=settings.municipality_code,
+                year=year,
+                peers=[names.get(p, p) for p in peers],
+                crime=crime,
+                survey=survey,
+                local=local,
+                events=events,
+                sources=sources,
+                has_synthetic=any(s["is_synthetic"] for s in sources),
+                generated=generated,
+                first_year=settings.first_trend_year,
+            )
+        )
+    totals = crime_indicators(con, settings, None, year, peers, names)
+    validation = _records(
+        con,
+        "select * from meta_validation_results order by success, severity, table_name"
+        if _has_table(con, "meta_validation_results")
+        else "select 1 where false",
+    )
+    return Overview(
+        municipality=municipality,
+        municipality_code=settings.municipality_code,
+        year=year,
+        peers=[names.get(p, p) for p in peers],
+        totals=totals,
+        areas=areas,
+        sources=sources,
+        has_synthetic=any(s["is_synthetic"] for s in sources),
+        generated=generated,
+        first_year=settings.first_trend_year,
+        validation=validation,
+    )
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("select count(*) from duckdb_tables() where table_name = $n", {"n": name}).fetchall()[0][0])
+
+
+# ---------------------------------------------------------------- charts
+
+
+def attach_charts(overview: Overview, chart_dir: Path) -> int:
+    """Draw every chart once as an SVG file and attach it (and its alt text) to its indicator."""
+    chart_dir.mkdir(parents=True, exist_ok=True)
+    n = 0
+    order = [overview.municipality, "Riket", *overview.peers]
+    for area_slug, indicators in [("oversikt", overview.totals)] + [(a.slug, a.crime) for a in overview.areas]:
+        for ind in indicators:
+            frame = ind.chart_frame  # type: ignore[attr-defined]
+            if frame.empty:
+                continue
+            ind.chart_svg = charts.rate_trend(frame, "Per 100 000 invånare", [r for r in order if r in set(frame.region_name)])
+            ind.chart_file = f"charts/{area_slug}-{ind.indicator_id}.svg"
+            (chart_dir.parent / ind.chart_file).write_text(ind.chart_svg, encoding="utf-8")
+            ind.alt_text = _alt_text(ind, overview.municipality, [r for r in order[1:] if r in set(frame.region_name)], overview.first_year)
+            n += 1
+    for area in overview.areas:
+        for s in area.survey:
+            if not s.rows:
+                continue
+            frame = pd.DataFrame(s.rows)
+            title = "Procent" if s.unit == "procent" else "Index 0–6"
+            s.chart_svg = charts.survey_trend(frame, title)
+            s.chart_file = f"charts/{area.slug}-{s.indicator_id}.svg"
+            (chart_dir.parent / s.chart_file).write_text(s.chart_svg, encoding="utf-8")
+            last = s.rows[-1]
+            interval = (
+                f" (95 % konfidensintervall {fmt.number(last['ci_low'], 1)}–{fmt.number(last['ci_high'], 1)})"
+                if last["ci_low"] is not None
+                else ""
+            )
+            value = fmt.percent(last["value"]) if s.unit == "procent" else fmt.number(last["value"], 2)
+            s.alt_text = (
+                f"Diagram: {s.title.lower()} i {area.municipality} {s.rows[0]['year']}–{last['year']}. "
+                f"Senaste mätningen {last['year']}: {value}{interval}. {s.change_text}"
+            )
+            n += 1
+    return n
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def typst_string(value: object) -> str:
+    """A Typst string literal: data never becomes markup."""
+    text = "" if value is None else str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = fmt.number
+    env.filters["pct"] = fmt.percent
+    env.filters["spct"] = fmt.signed_percent
+    env.filters["pval"] = fmt.p_value
+    env.filters["ts"] = typst_string
+    env.globals["verdict_sv"] = VERDICT_SV
+    return env
+
+
+def render_html(template: str, **context) -> str:
+    return _environment(autoescape=True).get_template(template).render(**context)
+
+
+def render_typst(template: str, **context) -> str:
+    return _environment(autoescape=False).get_template(template).render(**context)
+
+
+def compile_pdf(source: str, out_path: Path, root: Path) -> None:
+    typ_path = out_path.with_suffix(".typ")
+    typ_path.write_text(source, encoding="utf-8")
+    try:
+        typst.compile(str(typ_path), output=str(out_path), root=str(root), ignore_system_fonts=True)
+    finally:
+        typ_path.unlink(missing_ok=True)
+
+
+def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True) -> dict[str, float]:
+    """Write index.html, <area>.html and <area>.pdf into out_dir; return seconds per step."""
+    timings = {}
+    t0 = time.perf_counter()
+    attach_charts(overview, out_dir / "charts")
+    timings["charts"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    (out_dir / "index.html").write_text(render_html("overview.html.j2", o=overview), encoding="utf-8")
+    for area in overview.areas:
+        (out_dir / f"{area.slug}.html").write_text(render_html("area.html.j2", a=area), encoding="utf-8")
+    timings["html"] = time.perf_counter() - t0
+    if render_pdf:
+        t0 = time.perf_counter()
+        for area in overview.areas:
+            compile_pdf(render_typst("area.typ.j2", a=area), out_dir / f"{area.slug}.pdf", out_dir)
+        timings["pdf"] = time.perf_counter() - t0
+    return timings
+
+
+def publish_dir(new_dir: Path, final_dir: Path) -> None:
+    """Swap a fully written directory into place; the previous one stays readable until the swap."""
+    final_dir.parent.mkdir(parents=True, exist_ok=True)
+    old = final_dir.with_name(f".{final_dir.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final_dir.exists():
+        final_dir.rename(old)
+    new_dir.rename(final_dir)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,60 @@
+-- grain: one row per region_code, year
+-- Folkmängd 31 December. Where two files give the same region and year, the later file name wins.
+-- Riket is SCB's own figure where an export has it, else the sum of all municipalities (only when every
+-- municipality is present).
+with population as (
+    select * from stg_scb__population
+    where population is not null and region_code is not null
+),
+
+source_files as (
+    select * from stg_meta__source_files
+),
+
+municipality_count as (
+    select count(*) as n from stg_ref__municipalities
+),
+
+ranked as (
+    select
+        population.region_code,
+        population.year,
+        population.population,
+        population.source_file,
+        coalesce(source_files.is_synthetic, false) as is_synthetic,
+        row_number() over (
+            partition by population.region_code, population.year order by population.source_file desc
+        ) as rank_in_year
+    from population
+    left join source_files on source_files.source_file = population.source_file
+),
+
+chosen as (
+    select region_code, year, population, source_file, is_synthetic
+    from ranked
+    where rank_in_year = 1
+),
+
+summed_riket as (
+    select
+        '00' as region_code,
+        chosen.year,
+        cast(sum(chosen.population) as bigint) as population,
+        string_agg(distinct chosen.source_file, ', ' order by chosen.source_file) as source_file,
+        bool_or(chosen.is_synthetic) as is_synthetic
+    from chosen
+    where chosen.region_code <> '00'
+    group by chosen.year
+    having count(*) = (select n from municipality_count)
+),
+
+final as (
+    select * from chosen
+    union all
+    select * from summed_riket
+    where not exists (
+        select 1 from chosen where chosen.region_code = '00' and chosen.year = summed_riket.year
+    )
+)
+
+select * from final

@@ -1,0 +1,25 @@
+-- grain: one row per region_code, event_type, year, month
+-- Events Polisen chose to publish: a selection for patterns over time, not crime statistics.
+with events as (
+    select * from stg_polisen__events
+),
+
+municipalities as (
+    select * from stg_ref__municipalities
+),
+
+final as (
+    select
+        municipalities.municipality_code as region_code,
+        events.event_type,
+        cast(year(events.published_at) as integer) as year,
+        cast(month(events.published_at) as integer) as month,
+        count(*) as event_count,
+        min(events.published_at) as first_published_at,
+        max(events.published_at) as last_published_at
+    from events
+    inner join municipalities on municipalities.municipality_name = events.municipality_name
+    group by municipalities.municipality_code, events.event_type, year(events.published_at), month(events.published_at)
+)
+
+select * from final
