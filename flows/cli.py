@@ -1,0 +1,113 @@
+"""The `lagesbild` command line."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.config import DEFAULT_MUNICIPALITY, PROJECT_DIR, RAW_DIR, Settings
+
+app = typer.Typer(
+    help="Build the yearly lägesbild (safety situation picture) of a Swedish municipality.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def configure_prefect() -> None:
+    """Prefect settings that must be in place before `import prefect` (user settings win)."""
+    os.environ.setdefault("PREFECT_HOME", str(PROJECT_DIR / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+
+
+@app.command()
+def run(
+    kommun: Annotated[str, typer.Option(help="Municipality name or SCB code, e.g. Malmö or 1280.")] = DEFAULT_MUNICIPALITY,
+    year: Annotated[int | None, typer.Option(help="Report year (default: the latest year with data).")] = None,
+    peers: Annotated[
+        str | None, typer.Option(help="Comma-separated peer municipalities (default: data/catalogue/peers.csv).")
+    ] = None,
+    pdf: Annotated[bool, typer.Option(help="Also write PDF reports.")] = True,
+) -> None:
+    """Run the yearly flow: ingest, validate, build curated tables, render HTML and PDF reports."""
+    from flows import ingest, manifest, regions, validate
+
+    try:
+        code, _ = regions.resolve(kommun, RAW_DIR)
+        peer_codes = tuple(regions.resolve(p, RAW_DIR)[0] for p in peers.split(",")) if peers else ()
+    except regions.UnknownMunicipality as exc:
+        _fail(str(exc))
+    settings = Settings(municipality_code=code, year=year, peer_codes=peer_codes, render_pdf=pdf)
+
+    configure_prefect()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.flow import yearly_lagesbild
+
+    try:
+        # A sync flow otherwise waits about a second at exit for its heartbeat thread.
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            index = yearly_lagesbild(settings)
+    except (
+        ingest.IngestError,
+        validate.ValidationFailed,
+        manifest.ManifestError,
+        LookupError,
+        RuntimeError,
+    ) as exc:
+        _fail(str(exc))
+    typer.echo(str(index))
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run on the curated DuckDB database (read-only).")],
+) -> None:
+    """Print a query's result on the curated tables as CSV."""
+    import duckdb
+
+    settings = Settings()
+    if not settings.db_path.exists():
+        _fail(f"{settings.db_path} does not exist yet: run `lagesbild run` first")
+    try:
+        with duckdb.connect(str(settings.db_path), read_only=True) as con:
+            cursor = con.execute(query)
+            header = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+    except duckdb.Error as exc:
+        _fail(str(exc).strip().splitlines()[0])
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+@app.command()
+def generate() -> None:
+    """Rewrite the synthetic demo files in data/raw/ (deterministic) and their manifest entries."""
+    from flows.generate import generate_bundle
+
+    for path, rows in generate_bundle(RAW_DIR).items():
+        typer.echo(f"{RAW_DIR / path}: {rows} rows")
+
+
+def main() -> None:  # pragma: no cover
+    logging.basicConfig(level=logging.INFO)
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,34 @@
+"""Resolve a municipality given by name or SCB code (`Malmö`, `malmo`, `1280`)."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from pathlib import Path
+
+from flows.report import slugify
+
+
+class UnknownMunicipality(LookupError):
+    pass
+
+
+def municipalities(raw_dir: Path) -> dict[str, str]:
+    """SCB code → name, from data/raw/reference/kommuner.csv."""
+    with open(raw_dir / "reference" / "kommuner.csv", encoding="utf-8", newline="") as f:
+        return {row["municipality_code"]: row["municipality_name"] for row in csv.DictReader(f)}
+
+
+def resolve(text: str, raw_dir: Path) -> tuple[str, str]:
+    """Return (code, name) for a name or code; raise UnknownMunicipality with suggestions."""
+    known = municipalities(raw_dir)
+    wanted = text.strip()
+    if wanted in known:
+        return wanted, known[wanted]
+    by_slug = {slugify(name): code for code, name in known.items()}
+    code = by_slug.get(slugify(wanted.removesuffix(" kommun")))
+    if code:
+        return code, known[code]
+    close = difflib.get_close_matches(wanted, known.values(), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UnknownMunicipality(f"unknown municipality {text!r} (give a name or a 4-digit SCB code){hint}")
