@@ -76,15 +76,16 @@ def run(
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run on the curated DuckDB database (read-only).")],
+    db: Annotated[Path | None, typer.Option(help="Database file (default: data/curated/lagesbild.duckdb).")] = None,
 ) -> None:
     """Print a query's result on the curated tables as CSV."""
     import duckdb
 
-    settings = Settings()
-    if not settings.db_path.exists():
-        _fail(f"{settings.db_path} does not exist yet: run `lagesbild run` first")
+    db_path = db or Settings().db_path
+    if not db_path.exists():
+        _fail(f"{db_path} does not exist yet: run `lagesbild run` first")
     try:
-        with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        with duckdb.connect(str(db_path), read_only=True) as con:
             cursor = con.execute(query)
             header = [d[0] for d in cursor.description or []]
             rows = cursor.fetchall()
