@@ -79,12 +79,16 @@ def yearly_lagesbild(settings: Settings) -> Path:
     """Build the curated tables and the lägesbild reports for one municipality and year."""
     logger = get_run_logger()
     timings: dict[str, float] = {}
-    db_path = _timed(logger, "ingest", timings, ingest_raw_files, settings)
-    _timed(logger, "staging", timings, build_staging, db_path)
-    _timed(logger, "validate staging", timings, validate_staging, db_path)
-    _timed(logger, "marts", timings, build_marts, db_path)
-    _timed(logger, "validate marts", timings, validate_marts, db_path)
-    _timed(logger, "publish", timings, publish_curated, db_path, settings)
+    try:
+        db_path = _timed(logger, "ingest", timings, ingest_raw_files, settings)
+        _timed(logger, "staging", timings, build_staging, db_path)
+        _timed(logger, "validate staging", timings, validate_staging, db_path)
+        _timed(logger, "marts", timings, build_marts, db_path)
+        _timed(logger, "validate marts", timings, validate_marts, db_path)
+        _timed(logger, "publish", timings, publish_curated, db_path, settings)
+    except Exception:
+        steps.discard_build(settings)
+        raise
     index = _timed(logger, "reports", timings, render_reports, settings)
     logger.info("stage %-18s %6.2f s", "total", sum(timings.values()))
     return index

@@ -31,6 +31,11 @@ def start_build(settings: Settings) -> Path:
     return path / DB_NAME
 
 
+def discard_build(settings: Settings) -> None:
+    """Remove an unpublished build (after a failure); the published state is untouched."""
+    shutil.rmtree(build_dir(settings), ignore_errors=True)
+
+
 def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
     with db.connect(db_path) as con:
         return ingest.load_all(con, settings.raw_dir, settings.catalogue_dir)

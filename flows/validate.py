@@ -101,7 +101,7 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations_dir:
             if isinstance(idx, dict):  # compound-column expectations return the key values
                 examples.append(", ".join(f"{k}={v}" for k, v in idx.items()))
                 continue
-            shown = f" value {values[i]!r}" if i < len(values) else ""
+            shown = f" value {_plain(values[i])}" if i < len(values) else ""
             examples.append(f"{_row_label(frame, idx)}{shown}")
         column = config.kwargs.get("column") or ",".join(config.kwargs.get("column_list") or [])
         out.append(
@@ -152,3 +152,12 @@ def store_results(con: duckdb.DuckDBPyConnection, results: list[CheckResult]) ->
 
 def suites(expectations_dir: Path = EXPECTATIONS_DIR, prefix: str = "") -> list[str]:
     return sorted(p.stem for p in expectations_dir.glob(f"{prefix}*.json"))
+
+
+def _plain(value: object) -> str:
+    """numpy scalars and NaN as a reader expects them: `-5`, `None`."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return "None"
+    return repr(value) if isinstance(value, str) else str(value)

@@ -1,0 +1,101 @@
+"""The yearly flow end to end on the bundled data, under one Prefect test server."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import manifest, validate
+from flows.config import Settings
+
+SOL = "bra/Databasfil_anmalda_brott_ar_demo.txt"
+
+
+def _state(*dirs: Path) -> dict[str, str]:
+    """Hash of every file below the given folders: curated tables and reports."""
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+        for d in dirs
+        for p in sorted(d.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(prefect_harness, tmp_path_factory):
+    from flows.flow import yearly_lagesbild
+
+    base = tmp_path_factory.mktemp("flow")
+    settings = Settings(curated_dir=base / "curated", reports_dir=base / "reports")
+    index = yearly_lagesbild(settings)
+    return settings, index
+
+
+def test_flow_writes_overview_six_areas_and_pdfs(published):
+    settings, index = published
+    assert index == settings.reports_dir / "malmo" / "2025" / "index.html"
+    out = index.parent
+    assert len(list(out.glob("*.html"))) == 7
+    pdfs = sorted(p.name for p in out.glob("*.pdf"))
+    assert pdfs == [
+        "drogforebyggande-insatser.pdf",
+        "organiserad-brottslighet.pdf",
+        "stod-till-brottsutsatta.pdf",
+        "trygghet-offentlig-miljo-och-trafik.pdf",
+        "unga-i-riskzon.pdf",
+        "vald-i-nara-relationer.pdf",
+    ]
+    html = index.read_text(encoding="utf-8")
+    assert "<h1>Lägesbild Malmö 2025</h1>" in html
+    assert "58\u00a0481" in html
+
+
+def test_pdf_text_keeps_swedish_letters(published):
+    settings, index = published
+    pdf = index.parent / "trygghet-offentlig-miljo-och-trafik.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Trygghetsskapande åtgärder i offentlig miljö och trafiken" in text
+    assert "Sida 1 av" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+
+
+def test_every_mart_has_a_parquet_file_and_numbers_are_right(published):
+    settings, _ = published
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        marts = {r[0] for r in con.execute("select table_name from duckdb_tables() where table_name like 'mart_%'").fetchall()}
+        row = con.execute(
+            "select reported_count, population, rate_per_100k from mart_crime_indicators_by_region_year "
+            "where indicator_id = 'ALL-01' and region_code = '1280' and year = 2025"
+        ).fetchall()
+        parquet = con.execute(
+            "select count(*) from read_parquet($p)",
+            {"p": str(settings.curated_dir / "mart_crime_indicators_by_region_year.parquet")},
+        ).fetchall()
+        rows = con.execute("select count(*) from mart_crime_indicators_by_region_year").fetchall()
+    assert {p.stem for p in settings.curated_dir.glob("*.parquet")} == marts
+    assert row == [(58481, 361376, 16182.9)]
+    assert parquet == rows
+    assert not (settings.curated_dir / ".build").exists()
+
+
+def test_a_failing_expectation_stops_publication(published, raw_copy):
+    from flows.flow import yearly_lagesbild
+
+    settings, _ = published
+    before = _state(settings.curated_dir, settings.reports_dir)
+    sol = raw_copy / SOL
+    lines = sol.read_text(encoding="latin-1").count("\n")
+    with open(sol, "a", encoding="latin-1", newline="\n") as f:
+        f.write("Malmö kommun;Testbrott;År;2025;-3;..;\n")
+    manifest.record_synthetic(raw_copy, [SOL])
+
+    bad = Settings(raw_dir=raw_copy, curated_dir=settings.curated_dir, reports_dir=settings.reports_dir)
+    with pytest.raises(validate.ValidationFailed) as failed:
+        yearly_lagesbild(bad)
+    assert f"{SOL} line {lines + 1} value -3" in str(failed.value)
+    assert _state(settings.curated_dir, settings.reports_dir) == before

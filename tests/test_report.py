@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from flows import db, report
+from flows.config import Settings
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def overview(bundled_db):
+    with db.connect(bundled_db, read_only=True) as con:
+        return report.build_context(con, Settings(), report.latest_year(con, "1280"))
+
+
+@pytest.fixture(scope="module")
+def rendered(overview, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    report.render_all(overview, out, render_pdf=False)
+    return out
+
+
+def _area(overview, area_id):
+    return next(a for a in overview.areas if a.area_id == area_id)
+
+
+def test_overview_headline_numbers(overview):
+    assert (overview.municipality, overview.year, overview.peers) == ("Malmö", 2025, ["Stockholm", "Göteborg"])
+    total = next(i for i in overview.totals if i.indicator_id == "ALL-01")
+    assert (total.count, total.rate, total.population, total.population_year) == (58481, 16182.9, 361376, 2025)
+    assert [c["region"] for c in total.comparison] == ["Malmö", "Riket", "Stockholm", "Göteborg"]
+    gbg = total.comparison[3]
+    assert (gbg["count"], gbg["rate"]) == (84816, 13878.0)
+    assert [t["year"] for t in total.trend] == list(range(2015, 2026))
+    assert overview.has_synthetic
+
+
+def test_areas_follow_the_catalogue(overview):
+    assert [a.number for a in overview.areas] == [1, 2, 3, 4, 5, 6]
+    vnr = _area(overview, "vald-nara-relationer")
+    assert [i.indicator_id for i in vnr.crime] == ["VNR-01", "VNR-02", "VNR-03", "VNR-04", "VNR-05"]
+    assert vnr.crime[0].title == "Anmäld grov kvinnofridskränkning"
+    assert _area(overview, "stod-brottsutsatta").coverage == "saknas"
+    org = _area(overview, "organiserad")
+    assert [s.indicator_id for s in org.local] == ["ORG-04", "ORG-05"]
+    assert org.local[0].rows[-1] == {"year": 2022, "value": 29}
+
+
+def test_change_wording_follows_the_test(overview):
+    for area in overview.areas:
+        for ind in area.crime:
+            if ind.change is None:
+                continue
+            verdict = report.VERDICT_SV[ind.change.verdict]
+            assert ind.change_text.lower().startswith(verdict)
+            if ind.change.p_value >= 0.05:
+                assert "ingen säkerställd förändring" in ind.change_text.lower()
+
+
+def test_survey_intervals_where_n_exists(overview):
+    unsafe = next(s for s in _area(overview, "trygghet").survey if s.indicator_id == "TRG-S02")
+    by_year = {r["year"]: r for r in unsafe.rows}
+    assert by_year[2021]["respondents"] is None and by_year[2021]["ci_low"] is None
+    assert by_year[2021]["value"] == 17.2  # the real transcribed figure
+    assert by_year[2025]["respondents"] > 0 and by_year[2025]["ci_low"] < by_year[2025]["value"] < by_year[2025]["ci_high"]
+
+
+def test_area_html_shows_what_a_reader_needs(rendered):
+    html = (rendered / "vald-i-nara-relationer.html").read_text(encoding="utf-8")
+    assert "<h1>Våld i nära relationer</h1>" in html
+    assert "Demodata." in html
+    assert "<strong>72</strong> anmälda brott, <strong>19,9</strong> per 100&nbsp;000 invånare" in html
+    assert f"folkmängd 361{NBSP}376 den 31 december 2025" in html
+    assert "Anmälda brott är brott som anmälts" in html
+    assert 'href="vald-i-nara-relationer.pdf"' in html
+
+
+def test_overview_links_all_areas_and_pdfs(rendered, overview):
+    html = (rendered / "index.html").read_text(encoding="utf-8")
+    for area in overview.areas:
+        assert f'href="{area.slug}.html"' in html and f'href="{area.slug}.pdf"' in html
+    assert f"58{NBSP}481" in html and f"16{NBSP}182,9" in html
+
+
+def test_every_chart_has_alt_text_and_a_table(rendered):
+    for page in rendered.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        figures = re.findall(r'<figure role="img" aria-label="([^"]*)">', html)
+        assert all(len(label) > 40 for label in figures), page.name
+        assert html.count("<table>") >= len(figures), page.name
+
+
+def test_labels_from_data_cannot_inject_html(overview):
+    area = _area(overview, "drog")
+    original = area.title
+    area.title = "<script>alert(1)</script>"
+    try:
+        html = report.render_html("area.html.j2", a=area)
+    finally:
+        area.title = original
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_typst_strings_escape_markup():
+    assert report.typst_string('a "b" \\ #c') == '"a \\"b\\" \\\\ #c"'
+
+
+def test_labels_from_data_cannot_inject_typst(overview, rendered, tmp_path):
+    shutil.copytree(rendered / "charts", tmp_path / "charts")
+    area = _area(overview, "drog")
+    original = area.title
+    area.title = '"] #panic("injected") ['
+    try:
+        report.compile_pdf(report.render_typst("area.typ.j2", a=area), tmp_path / "x.pdf", tmp_path)
+    finally:
+        area.title = original
+    text = subprocess.run(["pdftotext", str(tmp_path / "x.pdf"), "-"], capture_output=True, text=True).stdout
+    assert '#panic("injected")' in text
+
+
+@pytest.mark.parametrize(("text", "slug"), [("Malmö", "malmo"), ("../../etc", "etc"), ("Upplands Väsby", "upplands-vasby"), ("..", "kommun")])
+def test_slugify_keeps_paths_inside(text, slug):
+    assert report.slugify(text) == slug
