@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format generate clean system-deps
+.PHONY: run test lint format generate clean system-deps
 
 run: $(STAMP)
 	$(BIN)/lagesbild run
