@@ -43,7 +43,5 @@ def survey_trend(frame: pd.DataFrame, title_y: str) -> str:
     points = base.mark_line(point=True, color=PALETTE[0]).encode(
         y=alt.Y("value:Q", title=title_y, scale=alt.Scale(zero=True))
     )
-    bars = base.mark_errorbar(color=PALETTE[0], ticks=True).encode(
-        y=alt.Y("ci_low:Q", title=title_y), y2="ci_high:Q"
-    )
+    bars = base.mark_errorbar(color=PALETTE[0], ticks=True).encode(y=alt.Y("ci_low:Q", title=title_y), y2="ci_high:Q")
     return _svg((bars + points).properties(width=WIDTH, height=HEIGHT))

@@ -36,10 +36,13 @@ def configure_prefect() -> None:
 
 @app.command()
 def run(
-    kommun: Annotated[str, typer.Option(help="Municipality name or SCB code, e.g. Malmö or 1280.")] = DEFAULT_MUNICIPALITY,
+    kommun: Annotated[
+        str, typer.Option(help="Municipality name or SCB code, e.g. Malmö or 1280.")
+    ] = DEFAULT_MUNICIPALITY,
     year: Annotated[int | None, typer.Option(help="Report year (default: the latest year with data).")] = None,
     peers: Annotated[
-        str | None, typer.Option(help="Comma-separated peer municipalities (default: data/catalogue/peers.csv).")
+        str | None,
+        typer.Option(help="Comma-separated peer municipalities (default: data/catalogue/peers.csv)."),
     ] = None,
     pdf: Annotated[bool, typer.Option(help="Also write PDF reports.")] = True,
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -33,7 +33,6 @@ class Settings:
     catalogue_dir: Path = CATALOGUE_DIR
     first_trend_year: int = FIRST_TREND_YEAR
     render_pdf: bool = True
-    extra: dict = field(default_factory=dict)
 
     @property
     def db_path(self) -> Path:

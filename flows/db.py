@@ -73,7 +73,10 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict | None 
 
 
 def run_models(
-    con: duckdb.DuckDBPyConnection, layers: tuple[str, ...], params: dict | None = None, sql_dir: Path = SQL_DIR
+    con: duckdb.DuckDBPyConnection,
+    layers: tuple[str, ...],
+    params: dict | None = None,
+    sql_dir: Path = SQL_DIR,
 ) -> dict[str, int]:
     return {m.name: run_model(con, m, params) for m in models(sql_dir, layers)}
 

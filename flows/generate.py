@@ -13,7 +13,7 @@ for more years or monthly periods.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -100,7 +100,6 @@ class Spec:
     period: str = "year"  # "year" or "month"
     preliminary_years: tuple[int, ...] = ()
     seed: int = SEED
-    extra: dict = field(default_factory=dict)
 
 
 def _municipalities(raw_dir: Path, codes: tuple[str, ...]) -> pd.DataFrame:
@@ -300,9 +299,7 @@ def write_survey(raw_dir: Path, path: Path, last_year: int, seed: int) -> int:
             value = max(0.5, value + step) if unit == "procent" else float(np.clip(value + step, 0, 6))
             n = int(rng.normal(3650, 120))
             rows.append(("Malmö", "kommun", year, item, unit, round(value, 2 if unit == "index" else 1), n))
-    frame = pd.DataFrame(
-        rows, columns=["omrade", "omradestyp", "ar", "indikator", "enhet", "varde", "antal_svarande"]
-    )
+    frame = pd.DataFrame(rows, columns=["omrade", "omradestyp", "ar", "indikator", "enhet", "varde", "antal_svarande"])
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8", lineterminator="\n")
     return len(frame)

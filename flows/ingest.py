@@ -47,7 +47,12 @@ def _first_line(path: Path, encoding: str) -> str:
 
 
 def _create_from_files(
-    con: duckdb.DuckDBPyConnection, table: str, files: list[Path], base_dir: Path, select_sql: str, header_lines: int
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    files: list[Path],
+    base_dir: Path,
+    select_sql: str,
+    header_lines: int,
 ) -> int:
     """Create raw.<table> from files, matched by column name; source_row is the line number in the file.
 

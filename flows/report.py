@@ -50,6 +50,7 @@ class CrimeIndicator:
     change_text: str
     trend: list[dict]
     comparison: list[dict]
+    chart_data: pd.DataFrame | None = field(default=None, repr=False)  # all compared regions, for the chart
     chart_file: str = ""
     chart_svg: str = ""
     alt_text: str = ""
@@ -143,7 +144,9 @@ def latest_year(con: duckdb.DuckDBPyConnection, municipality_code: str) -> int:
     return int(rows[0][0])
 
 
-def peer_codes(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int, configured: tuple[str, ...]) -> list[str]:
+def peer_codes(
+    con: duckdb.DuckDBPyConnection, municipality_code: str, year: int, configured: tuple[str, ...]
+) -> list[str]:
     """Configured peers, else the catalogue's, else the three municipalities nearest in population."""
     if configured:
         return list(configured)
@@ -173,11 +176,17 @@ def peer_codes(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int
 def _change_text(change: Change | None, what: str) -> str:
     if change is None:
         return f"Jämförelse med föregående år saknas för {what}."
-    return f"{VERDICT_SV[change.verdict].capitalize()} jämfört med föregående år ({change.test}, {fmt.p_value(change.p_value)})."
+    verdict = VERDICT_SV[change.verdict].capitalize()
+    return f"{verdict} jämfört med föregående år ({change.test}, {fmt.p_value(change.p_value)})."
 
 
 def crime_indicators(
-    con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str | None, year: int, peers: list[str], names: dict
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    area_id: str | None,
+    year: int,
+    peers: list[str],
+    names: dict,
 ) -> list[CrimeIndicator]:
     area_filter = "area_id is null" if area_id is None else "area_id = $area"
     catalogue = _records(
@@ -240,15 +249,17 @@ def crime_indicators(
                 count=int(cur.reported_count.iloc[0]) if len(cur) else None,
                 rate=float(cur.rate_per_100k.iloc[0]) if len(cur) and pd.notna(cur.rate_per_100k.iloc[0]) else None,
                 population=int(cur.population.iloc[0]) if len(cur) and pd.notna(cur.population.iloc[0]) else None,
-                population_year=int(cur.population_year.iloc[0]) if len(cur) and pd.notna(cur.population_year.iloc[0]) else None,
+                population_year=int(cur.population_year.iloc[0])
+                if len(cur) and pd.notna(cur.population_year.iloc[0])
+                else None,
                 is_preliminary=bool(cur.is_preliminary.iloc[0]) if len(cur) else False,
                 change=change,
                 change_text=_change_text(change, ind["title_sv"].lower()),
                 trend=trend,
                 comparison=comparison,
+                chart_data=rows.assign(region_name=rows.region_code.map(names)),
             )
         )
-        out[-1].chart_frame = rows.assign(region_name=rows.region_code.map(names))  # type: ignore[attr-defined]
     return out
 
 
@@ -304,7 +315,8 @@ def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: s
     local, events = [], []
     for ind in _records(
         con,
-        "select * from mart_indicator_catalogue where source in ('local', 'polisen') and area_id = $a order by indicator_id",
+        "select * from mart_indicator_catalogue where source in ('local', 'polisen') and area_id = $a "
+        "order by indicator_id",
         {"a": area_id},
     ):
         if ind["source"] == "local":
@@ -327,7 +339,7 @@ def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: s
                     events.event_type)
                 group by events.year order by events.year
                 """,
-                {"id": ind["indicator_id"], "m": settings.municipality_code, "y": year + 1},
+                {"id": ind["indicator_id"], "m": settings.municipality_code, "y": year},
             )
             if rows:
                 period = _records(
@@ -342,7 +354,7 @@ def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: s
     return local, events
 
 
-def _alt_text(ind: CrimeIndicator, municipality: str, others: list[str], first_year: int) -> str:
+def _alt_text(ind: CrimeIndicator, municipality: str, others: list[str]) -> str:
     trend = ind.trend
     if not trend:
         return f"Diagram saknar data för {municipality}."
@@ -350,8 +362,7 @@ def _alt_text(ind: CrimeIndicator, municipality: str, others: list[str], first_y
     return (
         f"Linjediagram: {ind.title.lower()} per 100 000 invånare i {municipality} {first['year']}–{last['year']}, "
         f"jämfört med {', '.join(others)}. {municipality} {first['year']}: {fmt.number(first['rate'], 1)}, "
-        f"{last['year']}: {fmt.number(last['rate'], 1)}. {VERDICT_SV[ind.change.verdict].capitalize() if ind.change else 'Ingen jämförelse'} "
-        f"jämfört med föregående år."
+        f"{last['year']}: {fmt.number(last['rate'], 1)}. {ind.change_text}"
     )
 
 
@@ -424,13 +435,15 @@ def attach_charts(overview: Overview, chart_dir: Path) -> int:
     order = [overview.municipality, "Riket", *overview.peers]
     for area_slug, indicators in [("oversikt", overview.totals)] + [(a.slug, a.crime) for a in overview.areas]:
         for ind in indicators:
-            frame = ind.chart_frame  # type: ignore[attr-defined]
-            if frame.empty:
+            frame = ind.chart_data
+            if frame is None or frame.empty:
                 continue
-            ind.chart_svg = charts.rate_trend(frame, "Per 100 000 invånare", [r for r in order if r in set(frame.region_name)])
+            ind.chart_svg = charts.rate_trend(
+                frame, "Per 100 000 invånare", [r for r in order if r in set(frame.region_name)]
+            )
             ind.chart_file = f"charts/{area_slug}-{ind.indicator_id}.svg"
             (chart_dir.parent / ind.chart_file).write_text(ind.chart_svg, encoding="utf-8")
-            ind.alt_text = _alt_text(ind, overview.municipality, [r for r in order[1:] if r in set(frame.region_name)], overview.first_year)
+            ind.alt_text = _alt_text(ind, overview.municipality, [r for r in order[1:] if r in set(frame.region_name)])
             n += 1
     for area in overview.areas:
         for s in area.survey:

@@ -144,7 +144,15 @@ def store_results(con: duckdb.DuckDBPyConnection, results: list[CheckResult]) ->
         con.executemany(
             "insert into meta_validation_results values (?, ?, ?, ?, ?, ?, ?)",
             [
-                [r.table, r.expectation, r.column, r.severity, r.success, r.unexpected_count, "; ".join(r.examples)]
+                [
+                    r.table,
+                    r.expectation,
+                    r.column,
+                    r.severity,
+                    r.success,
+                    r.unexpected_count,
+                    "; ".join(r.examples),
+                ]
                 for r in results
             ],
         )

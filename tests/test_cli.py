@@ -19,12 +19,20 @@ def test_every_command_has_help():
 def test_unknown_municipality_is_one_clear_line():
     result = runner.invoke(app, ["run", "--kommun", "Malmoe"])
     assert result.exit_code == 1
-    assert result.stderr == "error: unknown municipality 'Malmoe' (give a name or a 4-digit SCB code); did you mean Malmö, Malå?\n"
+    assert (
+        result.stderr
+        == "error: unknown municipality 'Malmoe' (give a name or a 4-digit SCB code); did you mean Malmö, Malå?\n"
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Malmö", ("1280", "Malmö")), ("malmo", ("1280", "Malmö")), ("1480", ("1480", "Göteborg")), ("Lund kommun", ("1281", "Lund"))],
+    [
+        ("Malmö", ("1280", "Malmö")),
+        ("malmo", ("1280", "Malmö")),
+        ("1480", ("1480", "Göteborg")),
+        ("Lund kommun", ("1281", "Lund")),
+    ],
 )
 def test_municipality_by_name_or_code(text, expected):
     assert regions.resolve(text, RAW_DIR) == expected
@@ -33,7 +41,12 @@ def test_municipality_by_name_or_code(text, expected):
 def test_sql_prints_csv(bundled_db):
     result = runner.invoke(
         app,
-        ["sql", "select region_code, region_name from mart_regions where region_code in ('00', '1280') order by 1", "--db", str(bundled_db)],
+        [
+            "sql",
+            "select region_code, region_name from mart_regions where region_code in ('00', '1280') order by 1",
+            "--db",
+            str(bundled_db),
+        ],
     )
     assert result.exit_code == 0
     assert result.stdout == "region_code,region_name\n00,Riket\n1280,Malmö\n"

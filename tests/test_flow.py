@@ -18,10 +18,7 @@ SOL = "bra/Databasfil_anmalda_brott_ar_demo.txt"
 def _state(*dirs: Path) -> dict[str, str]:
     """Hash of every file below the given folders: curated tables and reports."""
     return {
-        str(p): hashlib.sha256(p.read_bytes()).hexdigest()
-        for d in dirs
-        for p in sorted(d.rglob("*"))
-        if p.is_file()
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest() for d in dirs for p in sorted(d.rglob("*")) if p.is_file()
     }
 
 
@@ -67,7 +64,10 @@ def test_pdf_text_keeps_swedish_letters(published):
 def test_every_mart_has_a_parquet_file_and_numbers_are_right(published):
     settings, _ = published
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        marts = {r[0] for r in con.execute("select table_name from duckdb_tables() where table_name like 'mart_%'").fetchall()}
+        marts = {
+            r[0]
+            for r in con.execute("select table_name from duckdb_tables() where table_name like 'mart_%'").fetchall()
+        }
         row = con.execute(
             "select reported_count, population, rate_per_100k from mart_crime_indicators_by_region_year "
             "where indicator_id = 'ALL-01' and region_code = '1280' and year = 2025"

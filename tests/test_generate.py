@@ -11,7 +11,11 @@ from flows.config import RAW_DIR
 @pytest.fixture
 def raw_base(tmp_path):
     """The real inputs the generator reads, without any generated file."""
-    for rel in ("reference/kommuner.csv", "scb/folkmangd_kommun_1950_2020.csv", "survey/trygghetsmatning_malmo_transcribed.csv"):
+    for rel in (
+        "reference/kommuner.csv",
+        "scb/folkmangd_kommun_1950_2020.csv",
+        "survey/trygghetsmatning_malmo_transcribed.csv",
+    ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(RAW_DIR / rel, tmp_path / rel)
     return tmp_path

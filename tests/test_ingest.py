@@ -40,7 +40,9 @@ def test_a_file_without_the_sol_header_is_refused_with_its_name(con, tmp_path):
 
 def test_a_row_with_too_many_fields_names_the_file(con, tmp_path):
     (tmp_path / "bra").mkdir()
-    text = "Region;Brott;År;Period;Antal;/100 000 inv\nMalmö kommun;Rån;År;2025;1;2;\nMalmö kommun;Rån;År;2024;1;2;3;4;\n"
+    text = (
+        "Region;Brott;År;Period;Antal;/100 000 inv\nMalmö kommun;Rån;År;2025;1;2;\nMalmö kommun;Rån;År;2024;1;2;3;4;\n"
+    )
     (tmp_path / "bra" / "bad.txt").write_text(text, encoding="latin-1")
     with pytest.raises(ingest.IngestError, match=r"^bra/bad.txt: cannot be read"):
         ingest.load_bra_sol(con, tmp_path)

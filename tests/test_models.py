@@ -63,14 +63,31 @@ def test_stg_bra__reported_crime(con):
     )
     assert rows == [
         ("Malmö kommun", "Rån inkl. grovt", "year", 2025, None, False, 1234, "value", 340, 2, 2),
-        ("Hela landet", "8-12 kap. Brott mot förmögenhet", "year", 2025, None, False, None, "not_applicable", None, 4, 1),
+        (
+            "Hela landet",
+            "8-12 kap. Brott mot förmögenhet",
+            "year",
+            2025,
+            None,
+            False,
+            None,
+            "not_applicable",
+            None,
+            4,
+            1,
+        ),
         ("Lund kommun", "Rån inkl. grovt", "year", 2024, None, False, None, "invalid", 1, 5, 1),
         ("Hela landet", "0950 - Befogenhetsbedrägeri", "month", 2026, 8, True, 498, "value", 5, 2, 1),
     ]
 
 
 def test_stg_scb__population(con):
-    given(con, "raw.municipalities", RAW_MUNICIPALITIES, [("1280", "Malmö", "12", "Skåne län", "8461", "Malmö kommun", "k.csv", 2)])
+    given(
+        con,
+        "raw.municipalities",
+        RAW_MUNICIPALITIES,
+        [("1280", "Malmö", "12", "Skåne län", "8461", "Malmö kommun", "k.csv", 2)],
+    )
     given(
         con,
         "raw.scb_population_long",
@@ -83,7 +100,12 @@ def test_stg_scb__population(con):
         'region varchar, "2021" varchar, "2022" varchar, source_file varchar, source_row integer',
         [("1280 Malmö", "350594", "..", "p.csv", 4), ("00 Riket", "10434247", "10489604", "p.csv", 5)],
     )
-    rows = run(con, "stg_scb__population", "region_code, region_name, year, population, source_row", "source_file, source_row, year")
+    rows = run(
+        con,
+        "stg_scb__population",
+        "region_code, region_name, year, population, source_row",
+        "source_file, source_row, year",
+    )
     assert rows == [
         ("1280", "Malmö", 2020, 347949, 2),
         (None, "Bara", 1975, 5000, 3),
@@ -100,15 +122,68 @@ def test_stg_survey__results(con):
         "raw.survey_results",
         "omrade varchar, omradestyp varchar, ar varchar, indikator varchar, enhet varchar, varde varchar, antal_svarande varchar, source_file varchar, source_row integer, kommun varchar, kalla_url varchar, anmarkning varchar",
         [
-            ("Malmö", "kommun", "2023", "otrygg ute sent på kvällen", "procent", "16,8", "3 624", "d.csv", 2, None, None, None),
-            (None, None, "2021", "anmälningsgrad", "procent", "35,9", None, "t.csv", 3, "Polisregion Syd", "https://polisen.se", "x"),
-            (None, None, "2022", "problemindex (0-6)", "index", "2,41", None, "t.csv", 4, "Malmö", None, None),
+            (
+                "Malmö",
+                "kommun",
+                "2023",
+                "otrygg ute sent på kvällen",
+                "procent",
+                "16,8",
+                "3 624",
+                "d.csv",
+                2,
+                None,
+                None,
+                None,
+            ),
+            (
+                None,
+                None,
+                "2021",
+                "anmälningsgrad",
+                "procent",
+                "35,9",
+                None,
+                "t.csv",
+                3,
+                "Polisregion Syd",
+                "https://polisen.se",
+                "x",
+            ),
+            (
+                None,
+                None,
+                "2022",
+                "problemindex (0-6)",
+                "index",
+                "2,41",
+                None,
+                "t.csv",
+                4,
+                "Malmö",
+                None,
+                None,
+            ),
         ],
     )
-    rows = run(con, "stg_survey__results", "area_name, area_type, year, item, unit, value, respondents, source_url", "source_file, source_row")
+    rows = run(
+        con,
+        "stg_survey__results",
+        "area_name, area_type, year, item, unit, value, respondents, source_url",
+        "source_file, source_row",
+    )
     assert rows == [
         ("Malmö", "kommun", 2023, "otrygg ute sent på kvällen", "procent", 16.8, 3624, None),
-        ("Polisregion Syd", "polisregion", 2021, "anmälningsgrad", "procent", 35.9, None, "https://polisen.se"),
+        (
+            "Polisregion Syd",
+            "polisregion",
+            2021,
+            "anmälningsgrad",
+            "procent",
+            35.9,
+            None,
+            "https://polisen.se",
+        ),
         ("Malmö", "kommun", 2022, "problemindex (0-6)", "index", 2.41, None, None),
     ]
 
@@ -119,12 +194,50 @@ def test_stg_polisen__events(con):
         "raw.polisen_events",
         "id bigint, datetime varchar, name varchar, summary varchar, url varchar, type varchar, location_name varchar, location_gps varchar, source_file varchar, source_row integer",
         [
-            (1, "2023-03-22 16:34:17 +01:00", "22 mars 16:31, Trafikolycka, Malmö", "Hyllie.", "/a", "Trafikolycka", "Malmö", "55.6,13.0", "e.json", 1),
-            (2, "2026-08-22 6:50:44 +02:00", "22 augusti 00.30, Brand, Malmö", "Oxie.", "/b", "Brand", "Skåne län", "55.9,13.5", "e.json", 2),
-            (1, "2023-03-22 16:34:17 +01:00", "22 mars 16:31, Trafikolycka, Malmö", "Hyllie, två bilar.", "/a", "Trafikolycka", "Malmö", "55.6,13.0", "e.json", 5),
+            (
+                1,
+                "2023-03-22 16:34:17 +01:00",
+                "22 mars 16:31, Trafikolycka, Malmö",
+                "Hyllie.",
+                "/a",
+                "Trafikolycka",
+                "Malmö",
+                "55.6,13.0",
+                "e.json",
+                1,
+            ),
+            (
+                2,
+                "2026-08-22 6:50:44 +02:00",
+                "22 augusti 00.30, Brand, Malmö",
+                "Oxie.",
+                "/b",
+                "Brand",
+                "Skåne län",
+                "55.9,13.5",
+                "e.json",
+                2,
+            ),
+            (
+                1,
+                "2023-03-22 16:34:17 +01:00",
+                "22 mars 16:31, Trafikolycka, Malmö",
+                "Hyllie, två bilar.",
+                "/a",
+                "Trafikolycka",
+                "Malmö",
+                "55.6,13.0",
+                "e.json",
+                5,
+            ),
         ],
     )
-    rows = run(con, "stg_polisen__events", "event_id, published_at, event_type, municipality_name, summary, source_row", "event_id")
+    rows = run(
+        con,
+        "stg_polisen__events",
+        "event_id, published_at, event_type, municipality_name, summary, source_row",
+        "event_id",
+    )
     assert rows == [
         (1, datetime(2023, 3, 22, 16, 34, 17), "Trafikolycka", "Malmö", "Hyllie, två bilar.", 5),
         (2, datetime(2026, 8, 22, 6, 50, 44), "Brand", "Malmö", "Oxie.", 2),
@@ -136,7 +249,10 @@ def test_stg_local__measures(con):
         con,
         "raw.local_measures",
         "kommun varchar, ar varchar, skjutningar_totalt varchar, sprangningar varchar, kalla_url varchar, source_file varchar, source_row integer",
-        [("Malmö", "2021", "21", "", "https://malmo.se", "l.csv", 2), ("Malmö", "2020", "20", "17", "https://malmo.se", "l.csv", 3)],
+        [
+            ("Malmö", "2021", "21", "", "https://malmo.se", "l.csv", 2),
+            ("Malmö", "2020", "20", "17", "https://malmo.se", "l.csv", 3),
+        ],
     )
     rows = run(con, "stg_local__measures", "municipality_name, year, measure, value", "year, measure")
     assert rows == [
@@ -148,8 +264,18 @@ def test_stg_local__measures(con):
 
 
 def test_stg_ref__municipalities(con):
-    given(con, "raw.municipalities", RAW_MUNICIPALITIES, [("1280", "Malmö", "12", "Skåne län", "8461", "Malmö kommun", "k.csv", 2)])
-    rows = run(con, "stg_ref__municipalities", "municipality_code, municipality_name, county_code, bra_region_id, bra_region_label", "1")
+    given(
+        con,
+        "raw.municipalities",
+        RAW_MUNICIPALITIES,
+        [("1280", "Malmö", "12", "Skåne län", "8461", "Malmö kommun", "k.csv", 2)],
+    )
+    rows = run(
+        con,
+        "stg_ref__municipalities",
+        "municipality_code, municipality_name, county_code, bra_region_id, bra_region_label",
+        "1",
+    )
     assert rows == [("1280", "Malmö", "12", 8461, "Malmö kommun")]
 
 
@@ -158,7 +284,18 @@ def test_stg_catalogue__areas(con):
         con,
         "raw.catalogue_areas",
         "area_id varchar, area_number varchar, slug varchar, title_sv varchar, coverage varchar, coverage_note_sv varchar, source_file varchar, source_row integer",
-        [("drog", "5", "drogforebyggande-insatser", "Drogförebyggande insatser", "delvis", "Not.", "areas.csv", 2)],
+        [
+            (
+                "drog",
+                "5",
+                "drogforebyggande-insatser",
+                "Drogförebyggande insatser",
+                "delvis",
+                "Not.",
+                "areas.csv",
+                2,
+            )
+        ],
     )
     rows = run(con, "stg_catalogue__areas", "area_id, area_number, slug, coverage", "area_number")
     assert rows == [("drog", 5, "drogforebyggande-insatser", "delvis")]
@@ -174,18 +311,38 @@ def test_stg_catalogue__indicators(con):
             ("DRG-01", "2", "drog", "Narkotika", "bra", "antal", "TRUE", "false", "N.", "i.csv", 3),
         ],
     )
-    rows = run(con, "stg_catalogue__indicators", "indicator_id, catalogue_version, area_id, is_enforcement_driven, is_headline", "indicator_id")
+    rows = run(
+        con,
+        "stg_catalogue__indicators",
+        "indicator_id, catalogue_version, area_id, is_enforcement_driven, is_headline",
+        "indicator_id",
+    )
     assert rows == [("ALL-01", 1, None, False, True), ("DRG-01", 2, "drog", True, False)]
 
 
 def test_stg_catalogue__indicator_components(con):
-    given(con, "raw.catalogue_indicator_components", "indicator_id varchar, component varchar, source_file varchar, source_row integer", [("ALL-04", " Vapenlagen ", "c.csv", 3)])
-    assert run(con, "stg_catalogue__indicator_components", "indicator_id, component, source_row", "1") == [("ALL-04", "Vapenlagen", 3)]
+    given(
+        con,
+        "raw.catalogue_indicator_components",
+        "indicator_id varchar, component varchar, source_file varchar, source_row integer",
+        [("ALL-04", " Vapenlagen ", "c.csv", 3)],
+    )
+    assert run(con, "stg_catalogue__indicator_components", "indicator_id, component, source_row", "1") == [
+        ("ALL-04", "Vapenlagen", 3)
+    ]
 
 
 def test_stg_catalogue__peers(con):
-    given(con, "raw.catalogue_peers", "municipality_code varchar, peer_code varchar, source_file varchar, source_row integer", [("1280", "0180", "p.csv", 2), ("1280", "1480", "p.csv", 3)])
-    assert run(con, "stg_catalogue__peers", "municipality_code, peer_code", "source_row") == [("1280", "0180"), ("1280", "1480")]
+    given(
+        con,
+        "raw.catalogue_peers",
+        "municipality_code varchar, peer_code varchar, source_file varchar, source_row integer",
+        [("1280", "0180", "p.csv", 2), ("1280", "1480", "p.csv", 3)],
+    )
+    assert run(con, "stg_catalogue__peers", "municipality_code, peer_code", "source_row") == [
+        ("1280", "0180"),
+        ("1280", "1480"),
+    ]
 
 
 def test_stg_meta__source_files(con):
@@ -193,7 +350,10 @@ def test_stg_meta__source_files(con):
         con,
         "raw.source_files",
         "path varchar, kind varchar, source varchar, url varchar, licence varchar, extracted varchar, sha256 varchar, description varchar",
-        [("bra/a.txt", "synthetic", "gen", "", "CC0-1.0", "", "ab", "Demo"), ("scb/b.csv", "real", "SCB", "https://scb.se", "CC0", "2021", "cd", "Pop")],
+        [
+            ("bra/a.txt", "synthetic", "gen", "", "CC0-1.0", "", "ab", "Demo"),
+            ("scb/b.csv", "real", "SCB", "https://scb.se", "CC0", "2021", "cd", "Pop"),
+        ],
     )
     rows = run(con, "stg_meta__source_files", "source_file, is_synthetic, extracted", "source_file")
     assert rows == [("bra/a.txt", True, None), ("scb/b.csv", False, "2021")]
@@ -203,13 +363,23 @@ def test_stg_meta__source_files(con):
 
 
 def test_int_regions(con):
-    given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "Skåne län", 8461, "Malmö kommun")])
+    given(
+        con,
+        "stg_ref__municipalities",
+        STG_MUNICIPALITIES,
+        [("1280", "Malmö", "12", "Skåne län", 8461, "Malmö kommun")],
+    )
     rows = run(con, "int_regions", "region_code, region_name, region_type, bra_region_label", "region_code")
     assert rows == [("00", "Riket", "riket", "Hela landet"), ("1280", "Malmö", "kommun", "Malmö kommun")]
 
 
 def test_int_population_by_region_year(con):
-    given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M"), ("1281", "Lund", "12", "S", 2, "L")])
+    given(
+        con,
+        "stg_ref__municipalities",
+        STG_MUNICIPALITIES,
+        [("1280", "Malmö", "12", "S", 1, "M"), ("1281", "Lund", "12", "S", 2, "L")],
+    )
     given(con, "stg_meta__source_files", STG_SOURCES, [("a.csv", "real", False), ("b.csv", "synthetic", True)])
     given(
         con,
@@ -224,7 +394,12 @@ def test_int_population_by_region_year(con):
             (None, 2020, 5, "a.csv"),
         ],
     )
-    rows = run(con, "int_population_by_region_year", "region_code, year, population, source_file, is_synthetic", "region_code, year")
+    rows = run(
+        con,
+        "int_population_by_region_year",
+        "region_code, year, population, source_file, is_synthetic",
+        "region_code, year",
+    )
     assert rows == [
         ("00", 2020, 473941, "a.csv, b.csv", True),
         ("00", 2021, 10434247, "b.csv", True),
@@ -235,7 +410,15 @@ def test_int_population_by_region_year(con):
 
 
 def test_int_crime_counts_by_region_year(con):
-    given(con, "int_regions", "region_code varchar, region_name varchar, region_type varchar, county_code varchar, county_name varchar, bra_region_label varchar", [("1280", "Malmö", "kommun", "12", "S", "Malmö kommun"), ("00", "Riket", "riket", None, None, "Hela landet")])
+    given(
+        con,
+        "int_regions",
+        "region_code varchar, region_name varchar, region_type varchar, county_code varchar, county_name varchar, bra_region_label varchar",
+        [
+            ("1280", "Malmö", "kommun", "12", "S", "Malmö kommun"),
+            ("00", "Riket", "riket", None, None, "Hela landet"),
+        ],
+    )
     given(
         con,
         "stg_bra__reported_crime",
@@ -249,13 +432,35 @@ def test_int_crime_counts_by_region_year(con):
             ("Malmö kommun", "Rån", "month", 2025, 1, False, 9, "value", "m.txt"),
         ],
     )
-    rows = run(con, "int_crime_counts_by_region_year", "region_code, crime_label, year, reported_count, is_preliminary, source_file", "region_code")
+    rows = run(
+        con,
+        "int_crime_counts_by_region_year",
+        "region_code, crime_label, year, reported_count, is_preliminary, source_file",
+        "region_code",
+    )
     assert rows == [("00", "Rån", 2025, 0, False, "b.txt"), ("1280", "Rån", 2025, 101, False, "b.txt")]
 
 
 def test_int_indicator_counts_by_region_year(con):
-    given(con, "stg_catalogue__indicators", STG_INDICATORS, [("ALL-04", 1, None, "N+V", "bra", "antal", True, True, "", 5), ("TRG-S01", 1, "trygghet", "Otrygg", "survey", "procent", False, True, "", 6)])
-    given(con, "stg_catalogue__indicator_components", STG_COMPONENTS, [("ALL-04", "Narkotikastrafflagen", 2), ("ALL-04", "Vapenlagen", 3), ("TRG-S01", "otrygg ute sent på kvällen", 4)])
+    given(
+        con,
+        "stg_catalogue__indicators",
+        STG_INDICATORS,
+        [
+            ("ALL-04", 1, None, "N+V", "bra", "antal", True, True, "", 5),
+            ("TRG-S01", 1, "trygghet", "Otrygg", "survey", "procent", False, True, "", 6),
+        ],
+    )
+    given(
+        con,
+        "stg_catalogue__indicator_components",
+        STG_COMPONENTS,
+        [
+            ("ALL-04", "Narkotikastrafflagen", 2),
+            ("ALL-04", "Vapenlagen", 3),
+            ("TRG-S01", "otrygg ute sent på kvällen", 4),
+        ],
+    )
     given(
         con,
         "int_crime_counts_by_region_year",
@@ -266,7 +471,12 @@ def test_int_indicator_counts_by_region_year(con):
             ("1280", "Narkotikastrafflagen", 2024, 4541, False, "b.txt"),  # Vapenlagen missing: no value
         ],
     )
-    rows = run(con, "int_indicator_counts_by_region_year", "indicator_id, region_code, year, reported_count, is_preliminary, source_files", "year")
+    rows = run(
+        con,
+        "int_indicator_counts_by_region_year",
+        "indicator_id, region_code, year, reported_count, is_preliminary, source_files",
+        "year",
+    )
     assert rows == [("ALL-04", "1280", 2025, 5103, True, "a.txt, b.txt")]
 
 
@@ -274,12 +484,42 @@ def test_int_indicator_counts_by_region_year(con):
 
 
 def test_mart_crime_indicators_by_region_year(con):
-    given(con, "int_indicator_counts_by_region_year", "indicator_id varchar, region_code varchar, year integer, reported_count bigint, is_preliminary boolean, source_files varchar", [("ALL-01", "1280", 2025, 58481, False, "bra.txt"), ("ALL-01", "1280", 2026, 10, True, "bra.txt")])
-    given(con, "int_population_by_region_year", "region_code varchar, year integer, population bigint, source_file varchar, is_synthetic boolean", [("1280", 2025, 361376, "pop.csv", True)])
-    given(con, "int_regions", "region_code varchar, region_name varchar, region_type varchar", [("1280", "Malmö", "kommun")])
-    given(con, "stg_catalogue__indicators", STG_INDICATORS, [("ALL-01", 1, None, "Totalt", "bra", "antal", False, True, "", 2)])
-    given(con, "stg_meta__source_files", STG_SOURCES, [("bra.txt", "real", False), ("pop.csv", "synthetic", True)])
-    rows = run(con, "mart_crime_indicators_by_region_year", "indicator_id, region_name, year, reported_count, population, population_year, rate_per_100k, is_preliminary, is_synthetic", "year")
+    given(
+        con,
+        "int_indicator_counts_by_region_year",
+        "indicator_id varchar, region_code varchar, year integer, reported_count bigint, is_preliminary boolean, source_files varchar",
+        [("ALL-01", "1280", 2025, 58481, False, "bra.txt"), ("ALL-01", "1280", 2026, 10, True, "bra.txt")],
+    )
+    given(
+        con,
+        "int_population_by_region_year",
+        "region_code varchar, year integer, population bigint, source_file varchar, is_synthetic boolean",
+        [("1280", 2025, 361376, "pop.csv", True)],
+    )
+    given(
+        con,
+        "int_regions",
+        "region_code varchar, region_name varchar, region_type varchar",
+        [("1280", "Malmö", "kommun")],
+    )
+    given(
+        con,
+        "stg_catalogue__indicators",
+        STG_INDICATORS,
+        [("ALL-01", 1, None, "Totalt", "bra", "antal", False, True, "", 2)],
+    )
+    given(
+        con,
+        "stg_meta__source_files",
+        STG_SOURCES,
+        [("bra.txt", "real", False), ("pop.csv", "synthetic", True)],
+    )
+    rows = run(
+        con,
+        "mart_crime_indicators_by_region_year",
+        "indicator_id, region_name, year, reported_count, population, population_year, rate_per_100k, is_preliminary, is_synthetic",
+        "year",
+    )
     assert rows == [
         ("ALL-01", "Malmö", 2025, 58481, 361376, 2025, 16182.9, False, True),
         ("ALL-01", "Malmö", 2026, 10, None, None, None, True, False),
@@ -287,17 +527,64 @@ def test_mart_crime_indicators_by_region_year(con):
 
 
 def test_mart_survey_indicators_by_area_year(con):
-    given(con, "stg_survey__results", "area_name varchar, area_type varchar, year integer, item varchar, unit varchar, value double, respondents integer, note varchar, source_url varchar, source_file varchar, source_row integer", [
-        ("Malmö", "kommun", 2025, "otrygg ute sent på kvällen", "procent", 123 / 456 * 100, 456, None, None, "d.csv", 2),
-        ("Malmö", "kommun", 2021, "otrygg ute sent på kvällen", "procent", 26.8, None, None, None, "t.csv", 3),
-        ("Malmö", "kommun", 2022, "problemindex (0-6)", "index", 2.41, 3700, None, None, "t.csv", 4),
-        ("Malmö", "kommun", 2022, "okänd fråga", "procent", 5.0, 100, None, None, "t.csv", 5),
-    ])
-    given(con, "stg_catalogue__indicators", STG_INDICATORS, [("TRG-S01", 1, "trygghet", "Otrygg", "survey", "procent", False, True, "", 2), ("TRG-S06", 1, "trygghet", "Index", "survey", "index", False, True, "", 3)])
-    given(con, "stg_catalogue__indicator_components", STG_COMPONENTS, [("TRG-S01", "otrygg ute sent på kvällen", 2), ("TRG-S06", "problemindex (0-6)", 3)])
+    given(
+        con,
+        "stg_survey__results",
+        "area_name varchar, area_type varchar, year integer, item varchar, unit varchar, value double, respondents integer, note varchar, source_url varchar, source_file varchar, source_row integer",
+        [
+            (
+                "Malmö",
+                "kommun",
+                2025,
+                "otrygg ute sent på kvällen",
+                "procent",
+                123 / 456 * 100,
+                456,
+                None,
+                None,
+                "d.csv",
+                2,
+            ),
+            (
+                "Malmö",
+                "kommun",
+                2021,
+                "otrygg ute sent på kvällen",
+                "procent",
+                26.8,
+                None,
+                None,
+                None,
+                "t.csv",
+                3,
+            ),
+            ("Malmö", "kommun", 2022, "problemindex (0-6)", "index", 2.41, 3700, None, None, "t.csv", 4),
+            ("Malmö", "kommun", 2022, "okänd fråga", "procent", 5.0, 100, None, None, "t.csv", 5),
+        ],
+    )
+    given(
+        con,
+        "stg_catalogue__indicators",
+        STG_INDICATORS,
+        [
+            ("TRG-S01", 1, "trygghet", "Otrygg", "survey", "procent", False, True, "", 2),
+            ("TRG-S06", 1, "trygghet", "Index", "survey", "index", False, True, "", 3),
+        ],
+    )
+    given(
+        con,
+        "stg_catalogue__indicator_components",
+        STG_COMPONENTS,
+        [("TRG-S01", "otrygg ute sent på kvällen", 2), ("TRG-S06", "problemindex (0-6)", 3)],
+    )
     given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M")])
     given(con, "stg_meta__source_files", STG_SOURCES, [("d.csv", "synthetic", True)])
-    rows = run(con, "mart_survey_indicators_by_area_year", "indicator_id, region_code, year, respondents, ci_low, ci_high, is_synthetic", "indicator_id, year")
+    rows = run(
+        con,
+        "mart_survey_indicators_by_area_year",
+        "indicator_id, region_code, year, respondents, ci_low, ci_high, is_synthetic",
+        "indicator_id, year",
+    )
     low, high = stats.wilson_interval(123, 456)
     assert rows == [
         ("TRG-S01", "1280", 2021, None, None, None, False),
@@ -308,42 +595,105 @@ def test_mart_survey_indicators_by_area_year(con):
 
 
 def test_mart_police_events_by_type_month(con):
-    given(con, "stg_polisen__events", "event_id bigint, published_at timestamp, event_type varchar, municipality_name varchar", [
-        (1, datetime(2025, 1, 3, 22, 0), "Rån", "Malmö"),
-        (2, datetime(2025, 1, 20, 1, 0), "Rån", "Malmö"),
-        (3, datetime(2025, 2, 1, 12, 0), "Rån", "Malmö"),
-        (4, datetime(2025, 2, 1, 12, 0), "Rån", "Skåne län"),
-    ])
+    given(
+        con,
+        "stg_polisen__events",
+        "event_id bigint, published_at timestamp, event_type varchar, municipality_name varchar",
+        [
+            (1, datetime(2025, 1, 3, 22, 0), "Rån", "Malmö"),
+            (2, datetime(2025, 1, 20, 1, 0), "Rån", "Malmö"),
+            (3, datetime(2025, 2, 1, 12, 0), "Rån", "Malmö"),
+            (4, datetime(2025, 2, 1, 12, 0), "Rån", "Skåne län"),
+        ],
+    )
     given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M")])
     rows = run(con, "mart_police_events_by_type_month", "region_code, event_type, year, month, event_count", "month")
     assert rows == [("1280", "Rån", 2025, 1, 2), ("1280", "Rån", 2025, 2, 1)]
 
 
 def test_mart_local_indicators_by_year(con):
-    given(con, "stg_local__measures", "municipality_name varchar, year integer, measure varchar, value bigint, source_url varchar, source_file varchar", [("Malmö", 2022, "skjutningar_totalt", 29, "u", "l.csv"), ("Malmö", 2022, "doda_i_skjutningar", None, "u", "l.csv")])
-    given(con, "stg_catalogue__indicators", STG_INDICATORS, [("ORG-04", 1, "organiserad", "Skjutningar", "local", "antal", False, False, "", 2)])
+    given(
+        con,
+        "stg_local__measures",
+        "municipality_name varchar, year integer, measure varchar, value bigint, source_url varchar, source_file varchar",
+        [
+            ("Malmö", 2022, "skjutningar_totalt", 29, "u", "l.csv"),
+            ("Malmö", 2022, "doda_i_skjutningar", None, "u", "l.csv"),
+        ],
+    )
+    given(
+        con,
+        "stg_catalogue__indicators",
+        STG_INDICATORS,
+        [("ORG-04", 1, "organiserad", "Skjutningar", "local", "antal", False, False, "", 2)],
+    )
     given(con, "stg_catalogue__indicator_components", STG_COMPONENTS, [("ORG-04", "skjutningar_totalt", 2)])
     given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M")])
     given(con, "stg_meta__source_files", STG_SOURCES, [("l.csv", "real", False)])
-    rows = run(con, "mart_local_indicators_by_year", "indicator_id, area_id, region_code, year, value, is_synthetic", "year")
+    rows = run(
+        con,
+        "mart_local_indicators_by_year",
+        "indicator_id, area_id, region_code, year, value, is_synthetic",
+        "year",
+    )
     assert rows == [("ORG-04", "organiserad", "1280", 2022, 29, False)]
 
 
 def test_mart_indicator_catalogue(con):
-    given(con, "stg_catalogue__indicators", STG_INDICATORS, [("ALL-04", 1, None, "N+V", "bra", "antal", True, True, "Summan.", 2), ("DRG-01", 1, "drog", "Narkotika", "bra", "antal", True, True, "N.", 3)])
-    given(con, "stg_catalogue__areas", "area_id varchar, area_number integer, title_sv varchar", [("drog", 5, "Drogförebyggande insatser")])
-    given(con, "stg_catalogue__indicator_components", STG_COMPONENTS, [("ALL-04", "Vapenlagen", 3), ("ALL-04", "Narkotikastrafflagen", 2), ("DRG-01", "Narkotikastrafflagen", 4)])
-    rows = run(con, "mart_indicator_catalogue", "indicator_id, area_number, area_title_sv, components", "indicator_id")
-    assert rows == [("ALL-04", None, None, "Narkotikastrafflagen + Vapenlagen"), ("DRG-01", 5, "Drogförebyggande insatser", "Narkotikastrafflagen")]
+    given(
+        con,
+        "stg_catalogue__indicators",
+        STG_INDICATORS,
+        [
+            ("ALL-04", 1, None, "N+V", "bra", "antal", True, True, "Summan.", 2),
+            ("DRG-01", 1, "drog", "Narkotika", "bra", "antal", True, True, "N.", 3),
+        ],
+    )
+    given(
+        con,
+        "stg_catalogue__areas",
+        "area_id varchar, area_number integer, title_sv varchar",
+        [("drog", 5, "Drogförebyggande insatser")],
+    )
+    given(
+        con,
+        "stg_catalogue__indicator_components",
+        STG_COMPONENTS,
+        [
+            ("ALL-04", "Vapenlagen", 3),
+            ("ALL-04", "Narkotikastrafflagen", 2),
+            ("DRG-01", "Narkotikastrafflagen", 4),
+        ],
+    )
+    rows = run(
+        con,
+        "mart_indicator_catalogue",
+        "indicator_id, area_number, area_title_sv, components",
+        "indicator_id",
+    )
+    assert rows == [
+        ("ALL-04", None, None, "Narkotikastrafflagen + Vapenlagen"),
+        ("DRG-01", 5, "Drogförebyggande insatser", "Narkotikastrafflagen"),
+    ]
 
 
 def test_mart_source_files(con):
-    given(con, "stg_meta__source_files", "source_file varchar, kind varchar, is_synthetic boolean, source varchar, url varchar, licence varchar, extracted varchar, sha256 varchar, description varchar", [("bra/a.txt", "synthetic", True, "gen", "", "CC0-1.0", None, "ab", "Demo")])
+    given(
+        con,
+        "stg_meta__source_files",
+        "source_file varchar, kind varchar, is_synthetic boolean, source varchar, url varchar, licence varchar, extracted varchar, sha256 varchar, description varchar",
+        [("bra/a.txt", "synthetic", True, "gen", "", "CC0-1.0", None, "ab", "Demo")],
+    )
     assert run(con, "mart_source_files", "source_file, is_synthetic, licence", "1") == [("bra/a.txt", True, "CC0-1.0")]
 
 
 def test_mart_regions(con):
-    given(con, "int_regions", "region_code varchar, region_name varchar, region_type varchar, county_code varchar, county_name varchar, bra_region_label varchar", [("00", "Riket", "riket", None, None, "Hela landet")])
+    given(
+        con,
+        "int_regions",
+        "region_code varchar, region_name varchar, region_type varchar, county_code varchar, county_name varchar, bra_region_label varchar",
+        [("00", "Riket", "riket", None, None, "Hela landet")],
+    )
     assert run(con, "mart_regions", "region_code, region_name, region_type", "1") == [("00", "Riket", "riket")]
 
 

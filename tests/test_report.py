@@ -30,9 +30,18 @@ def _area(overview, area_id):
 
 
 def test_overview_headline_numbers(overview):
-    assert (overview.municipality, overview.year, overview.peers) == ("Malmö", 2025, ["Stockholm", "Göteborg"])
+    assert (overview.municipality, overview.year, overview.peers) == (
+        "Malmö",
+        2025,
+        ["Stockholm", "Göteborg"],
+    )
     total = next(i for i in overview.totals if i.indicator_id == "ALL-01")
-    assert (total.count, total.rate, total.population, total.population_year) == (58481, 16182.9, 361376, 2025)
+    assert (total.count, total.rate, total.population, total.population_year) == (
+        58481,
+        16182.9,
+        361376,
+        2025,
+    )
     assert [c["region"] for c in total.comparison] == ["Malmö", "Riket", "Stockholm", "Göteborg"]
     gbg = total.comparison[3]
     assert (gbg["count"], gbg["rate"]) == (84816, 13878.0)
@@ -67,7 +76,9 @@ def test_survey_intervals_where_n_exists(overview):
     by_year = {r["year"]: r for r in unsafe.rows}
     assert by_year[2021]["respondents"] is None and by_year[2021]["ci_low"] is None
     assert by_year[2021]["value"] == 17.2  # the real transcribed figure
-    assert by_year[2025]["respondents"] > 0 and by_year[2025]["ci_low"] < by_year[2025]["value"] < by_year[2025]["ci_high"]
+    assert (
+        by_year[2025]["respondents"] > 0 and by_year[2025]["ci_low"] < by_year[2025]["value"] < by_year[2025]["ci_high"]
+    )
 
 
 def test_area_html_shows_what_a_reader_needs(rendered):
@@ -124,6 +135,9 @@ def test_labels_from_data_cannot_inject_typst(overview, rendered, tmp_path):
     assert '#panic("injected")' in text
 
 
-@pytest.mark.parametrize(("text", "slug"), [("Malmö", "malmo"), ("../../etc", "etc"), ("Upplands Väsby", "upplands-vasby"), ("..", "kommun")])
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("Malmö", "malmo"), ("../../etc", "etc"), ("Upplands Väsby", "upplands-vasby"), ("..", "kommun")],
+)
 def test_slugify_keeps_paths_inside(text, slug):
     assert report.slugify(text) == slug

@@ -51,7 +51,13 @@ def test_two_proportion_change():
 
 @pytest.mark.parametrize(
     ("value", "decimals", "text"),
-    [(1234.5, 1, "1\u00a0234,5"), (1234567, 0, "1\u00a0234\u00a0567"), (-3.25, 1, "\u22123,2"), (0, 0, "0"), (None, 0, "–")],
+    [
+        (1234.5, 1, "1\u00a0234,5"),
+        (1234567, 0, "1\u00a0234\u00a0567"),
+        (-3.25, 1, "\u22123,2"),
+        (0, 0, "0"),
+        (None, 0, "–"),
+    ],
 )
 def test_swedish_number_format(value, decimals, text):
     assert fmt.number(value, decimals) == text
