@@ -287,7 +287,9 @@ def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_i
             change = two_proportion_change(
                 rows[-1]["value"], rows[-1]["respondents"], rows[-2]["value"], rows[-2]["respondents"]
             )
-        if change is None and len(rows) >= 2:
+        if change is None and len(rows) >= 2 and ind["unit"] != "procent":
+            text = "Indexet publiceras utan spridningsmått, så förändringen mellan mätningarna kan inte prövas statistiskt."
+        elif change is None and len(rows) >= 2:
             text = "Förändringen mot föregående mätning kan inte prövas: antal svarande saknas."
         elif change is None:
             text = "Endast en mätning finns."
