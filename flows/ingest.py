@@ -196,6 +196,7 @@ def load_catalogue(con: duckdb.DuckDBPyConnection, catalogue_dir: Path) -> dict[
 
 def load_manifest(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     rows = manifest.verify(raw_dir)
+    rows += manifest.unrecorded(raw_dir, rows)
     con.execute("drop table if exists raw.source_files")
     con.execute(
         "create table raw.source_files (path varchar, kind varchar, source varchar, url varchar, "

@@ -71,6 +71,29 @@ def record_synthetic(raw_dir: Path, paths: list[str]) -> None:
     write(raw_dir, list(rows.values()))
 
 
+DOCUMENTATION = {MANIFEST_NAME, "PROVENANCE.md", "README.md"}
+
+
+def unrecorded(raw_dir: Path, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows for raw files the manifest does not list (e.g. a new export dropped in): kind `unrecorded`."""
+    listed = {r["path"] for r in rows}
+    out = []
+    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(raw_dir).as_posix()
+        if rel in listed or path.name in DOCUMENTATION or path.name.startswith("."):
+            continue
+        out.append(
+            dict.fromkeys(FIELDS, "")
+            | {
+                "path": rel,
+                "kind": "unrecorded",
+                "sha256": sha256_of(path),
+                "description": "Ej registrerad i manifestet",
+            }
+        )
+    return out
+
+
 def verify(raw_dir: Path) -> list[dict[str, str]]:
     """Check that every manifest file exists with its recorded hash; return the rows."""
     rows = read(raw_dir)

@@ -26,6 +26,12 @@ from flows.stats import Change, poisson_rate_change, two_proportion_change
 
 log = logging.getLogger(__name__)
 
+KIND_SV = {
+    "real": "Verklig",
+    "derived": "Härledd",
+    "synthetic": "Demodata (syntetisk)",
+    "unrecorded": "Ej registrerad i manifestet",
+}
 VERDICT_SV = {
     "increase": "säkerställd ökning",
     "decrease": "säkerställd minskning",
@@ -288,7 +294,10 @@ def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_i
                 rows[-1]["value"], rows[-1]["respondents"], rows[-2]["value"], rows[-2]["respondents"]
             )
         if change is None and len(rows) >= 2 and ind["unit"] != "procent":
-            text = "Indexet publiceras utan spridningsmått, så förändringen mellan mätningarna kan inte prövas statistiskt."
+            text = (
+                "Indexet publiceras utan spridningsmått, så förändringen mellan mätningarna "
+                "kan inte prövas statistiskt."
+            )
         elif change is None and len(rows) >= 2:
             text = "Förändringen mot föregående mätning kan inte prövas: antal svarande saknas."
         elif change is None:
@@ -494,6 +503,7 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     env.filters["pval"] = fmt.p_value
     env.filters["ts"] = typst_string
     env.globals["verdict_sv"] = VERDICT_SV
+    env.globals["kind_sv"] = KIND_SV
     return env
 
 

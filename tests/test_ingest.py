@@ -64,3 +64,15 @@ def test_an_edited_raw_file_is_refused(raw_copy, con):
     path.write_text(path.read_text(encoding="utf-8").replace(";61;", ";62;"), encoding="utf-8")
     with pytest.raises(manifest.ManifestError, match=r"skjutningar_sprangningar_malmo.csv: sha256 .* differs"):
         ingest.load_all(con, raw_copy, CATALOGUE_DIR)
+
+
+def test_a_new_export_not_in_the_manifest_is_loaded_and_listed(raw_copy, con):
+    shutil.copy(DATA_DIR / "sol_dbfil_ar.txt", raw_copy / "bra" / "Databasfil_2025.txt")
+    counts = ingest.load_all(con, raw_copy, CATALOGUE_DIR)
+    assert counts["source_files"] == 12
+    listed = con.execute(
+        "select kind, description from raw.source_files where path = 'bra/Databasfil_2025.txt'"
+    ).fetchall()
+    assert listed == [("unrecorded", "Ej registrerad i manifestet")]
+    rows = con.execute("select count(*) from raw.bra_sol where source_file = 'bra/Databasfil_2025.txt'").fetchall()
+    assert rows == [(19,)]
