@@ -104,42 +104,30 @@ def load_bra_sol(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     return _create_from_files(con, "bra_sol", files, raw_dir, select_sql, header_lines=1)
 
 
+def _load_text_table(con: duckdb.DuckDBPyConnection, table: str, files: list[Path], base_dir: Path, delim: str) -> int:
+    """A plain delimited text file with a header row, every column kept as text."""
+    select_sql = f"select * from read_csv($path, header=true, all_varchar=true, delim='{delim}')"
+    return _create_from_files(con, table, files, base_dir, select_sql, header_lines=1)
+
+
 def load_population(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
     """SCB population: the long `Kommun,År,Befolkning` CSV and PxWeb CSV exports (title line, wide years)."""
     long_files, pxweb_files = [], []
     for path in _files(raw_dir, "scb", "*.csv"):
         first = _first_line(path, "latin-1")
         (pxweb_files if first.startswith('"') and '","' not in first else long_files).append(path)
-    counts = {}
-    counts["scb_population_long"] = _create_from_files(
-        con,
-        "scb_population_long",
-        long_files,
-        raw_dir,
-        "select * from read_csv($path, header=true, all_varchar=true, delim=',')",
-        header_lines=1,
-    )
-    counts["scb_population_pxweb"] = _create_from_files(
-        con,
-        "scb_population_pxweb",
-        pxweb_files,
-        raw_dir,
-        "select * from read_csv($path, header=true, skip=2, all_varchar=true, delim=',', encoding='latin-1')",
-        header_lines=3,
-    )
-    return counts
+    pxweb_sql = "select * from read_csv($path, header=true, skip=2, all_varchar=true, delim=',', encoding='latin-1')"
+    return {
+        "scb_population_long": _load_text_table(con, "scb_population_long", long_files, raw_dir, ","),
+        "scb_population_pxweb": _create_from_files(
+            con, "scb_population_pxweb", pxweb_files, raw_dir, pxweb_sql, header_lines=3
+        ),
+    }
 
 
 def load_survey(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     """Trygghetsmätning result tables: `;`-separated, Swedish decimals, with or without respondent counts."""
-    return _create_from_files(
-        con,
-        "survey_results",
-        _files(raw_dir, "survey", "*.csv"),
-        raw_dir,
-        "select * from read_csv($path, header=true, all_varchar=true, delim=';')",
-        header_lines=1,
-    )
+    return _load_text_table(con, "survey_results", _files(raw_dir, "survey", "*.csv"), raw_dir, ";")
 
 
 def load_police_events(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
@@ -158,40 +146,21 @@ def load_police_events(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
 
 def load_local(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     """The municipality's own yearly figures (e.g. shootings and explosions): `;`-separated, one row a year."""
-    return _create_from_files(
-        con,
-        "local_measures",
-        _files(raw_dir, "local", "*.csv"),
-        raw_dir,
-        "select * from read_csv($path, header=true, all_varchar=true, delim=';')",
-        header_lines=1,
-    )
+    return _load_text_table(con, "local_measures", _files(raw_dir, "local", "*.csv"), raw_dir, ";")
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
-    return _create_from_files(
-        con,
-        "municipalities",
-        [raw_dir / "reference" / "kommuner.csv"],
-        raw_dir,
-        "select * from read_csv($path, header=true, all_varchar=true, delim=',')",
-        header_lines=1,
-    )
+    return _load_text_table(con, "municipalities", [raw_dir / "reference" / "kommuner.csv"], raw_dir, ",")
 
 
 def load_catalogue(con: duckdb.DuckDBPyConnection, catalogue_dir: Path) -> dict[str, int]:
     """The indicator catalogue (data/catalogue/*.csv) as raw.catalogue_<name>."""
-    counts = {}
-    for name in ("areas", "indicators", "indicator_components", "peers"):
-        counts[f"catalogue_{name}"] = _create_from_files(
-            con,
-            f"catalogue_{name}",
-            [catalogue_dir / f"{name}.csv"],
-            catalogue_dir,
-            "select * from read_csv($path, header=true, all_varchar=true, delim=',')",
-            header_lines=1,
+    return {
+        f"catalogue_{name}": _load_text_table(
+            con, f"catalogue_{name}", [catalogue_dir / f"{name}.csv"], catalogue_dir, ","
         )
-    return counts
+        for name in ("areas", "indicators", "indicator_components", "peers")
+    }
 
 
 def load_manifest(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
