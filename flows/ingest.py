@@ -6,7 +6,10 @@ can name the file and row. Values stay text here; the staging models in sql/stag
 
 from __future__ import annotations
 
+import codecs
 import logging
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -21,16 +24,12 @@ class IngestError(Exception):
     """A raw file cannot be read as its source's format."""
 
 
-SOL_COLUMNS = {
-    "region": "varchar",
-    "brott": "varchar",
-    "ar": "varchar",
-    "period": "varchar",
-    "antal": "varchar",
-    "per_100k": "varchar",
-    "trailing_field": "varchar",
-}
 SOL_HEADER = "Region;Brott;År;Period;Antal;/100 000 inv"
+SOL_NAMES = {"Region": "region", "Brott": "brott", "År": "ar", "Period": "period", "Antal": "antal"}
+SOL_RATE = "per_100k"  # the last column, `/100 000 inv`
+BOM_UTF8 = b"\xef\xbb\xbf"
+_C1 = re.compile(rb"[\x80-\x9f]")
+_CHUNK = 1 << 22
 
 
 def _files(raw_dir: Path, folder: str, pattern: str) -> list[Path]:
@@ -41,8 +40,48 @@ def _rel(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix()
 
 
+def sniff_encoding(path: Path, rel: str) -> str:
+    """The encoding DuckDB should read a text file with: `utf-8`, `utf-16` or `latin-1`.
+
+    A UTF-8 or UTF-16 byte-order mark decides; otherwise valid UTF-8 with non-ASCII bytes is UTF-8, and the
+    rest is ISO-8859-1 unless it holds bytes 0x80–0x9F, which only Windows-1252 uses for text (€, „, –):
+    DuckDB cannot read that encoding, so the file is refused with the line of the first such byte.
+    Reads in chunks, so memory stays bounded whatever the file's size.
+    """
+    if path.stat().st_size == 0:
+        raise IngestError(f"{rel}: the file is empty")
+    with open(path, "rb") as f:
+        head = f.read(4)
+        if head.startswith(BOM_UTF8):
+            return "utf-8"
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        is_utf8, has_high, line, first_c1 = True, False, 1, None
+        for chunk in iter(lambda: f.read(_CHUNK), b""):
+            has_high = has_high or max(chunk) > 0x7F
+            if is_utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            if first_c1 is None and (match := _C1.search(chunk)):
+                first_c1 = (line + chunk.count(b"\n", 0, match.start()), match.group()[0])
+            line += chunk.count(b"\n")
+    if is_utf8 and has_high:
+        return "utf-8"
+    if first_c1:
+        raise IngestError(
+            f"{rel}: line {first_c1[0]}: byte 0x{first_c1[1]:02X} is not ISO-8859-1 text; the file looks like "
+            "Windows-1252 (e.g. €), which cannot be read: save it as UTF-8 or ISO-8859-1 and add it again"
+        )
+    return "latin-1"
+
+
 def _first_line(path: Path, encoding: str) -> str:
-    with open(path, encoding=encoding, errors="replace") as f:
+    python_encoding = {"utf-16": "utf-16", "utf-8": "utf-8-sig"}.get(encoding, "latin-1")
+    with open(path, encoding=python_encoding, errors="replace", newline="") as f:
         return f.readline().rstrip("\r\n").lstrip("\ufeff")
 
 
@@ -51,18 +90,20 @@ def _create_from_files(
     table: str,
     files: list[Path],
     base_dir: Path,
-    select_sql: str,
+    select_sql: str | Callable[[Path], str],
     header_lines: int,
 ) -> int:
     """Create raw.<table> from files, matched by column name; source_row is the line number in the file.
 
-    Each file is scanned on its own so that row_number() follows that file's line order.
+    Each file is scanned on its own so that row_number() follows that file's line order. `select_sql` reads
+    `$path`; it may be a function of the path (e.g. to set the file's encoding).
     """
     if not files:
         raise IngestError(f"no input files for raw.{table} under {base_dir}")
+    sqls = [select_sql(path) if callable(select_sql) else select_sql for path in files]
 
     def part(i: int) -> str:
-        sub = select_sql.replace("$path", f"$path_{i}")
+        sub = sqls[i].replace("$path", f"$path_{i}")
         return (
             f"select src.*, $rel_{i} as source_file, "
             f"cast(row_number() over () + {int(header_lines)} as integer) as source_row from ({sub}) as src"
@@ -88,25 +129,75 @@ def _first(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
 
 
+def _sol_layout(path: Path, rel: str) -> tuple[str, dict[str, int]]:
+    """The file's encoding and the 1-based field position of each SOL column, read from its header."""
+    encoding = sniff_encoding(path, rel)
+    header = _first_line(path, encoding)
+    if ";" not in header:
+        found = next((d for d in (",", "\t", "|") if d in header), None)
+        detail = f"it is {found!r}-separated" if found else f"found {header[:60]!r}"
+        raise IngestError(f"{rel}: line 1: expected a ';'-separated SOL header ({SOL_HEADER}); {detail}")
+    names = [n.strip() for n in header.split(";")]
+    positions = {SOL_NAMES[n]: i + 1 for i, n in enumerate(names) if n in SOL_NAMES}
+    rate = [i + 1 for i, n in enumerate(names) if n.startswith("/") or n.lower().startswith("per ")]
+    missing = [n for n, c in SOL_NAMES.items() if c not in positions] + ([] if rate else ["/100 000 inv"])
+    extra = [n for i, n in enumerate(names) if n not in SOL_NAMES and i + 1 not in rate]
+    if missing or extra:
+        problems = [f"missing column(s) {', '.join(missing)}"] if missing else []
+        problems += [f"unexpected column(s) {', '.join(repr(e) for e in extra)}"] if extra else []
+        raise IngestError(f"{rel}: line 1: {'; '.join(problems)}; a SOL Databasfil has {SOL_HEADER}")
+    positions[SOL_RATE] = rate[0]
+    return encoding, positions
+
+
 def load_bra_sol(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
-    """BRÅ SOL `Databasfil.txt` exports (yearly or monthly): ISO-8859-1, `;`, data rows end with `;`."""
+    """BRÅ SOL `Databasfil.txt` exports (yearly or monthly): ISO-8859-1, `;`, data rows end with `;`.
+
+    Columns are found by name, so their order does not matter. Each line is read whole and split in SQL,
+    so that a short, long or cut-off line is reported with its file and line number.
+    """
     files = _files(raw_dir, "bra", "*.txt")
-    for path in files:
-        header = _first_line(path, "latin-1")
-        if header != SOL_HEADER:
-            raise IngestError(
-                f"{_rel(path, raw_dir)}: line 1: expected the SOL header {SOL_HEADER!r}, found {header!r}"
-            )
-    select_sql = (
-        "select * from read_csv($path, delim=';', header=false, skip=1, encoding='latin-1', quote='', "
-        f"escape='', columns={SOL_COLUMNS!r}, strict_mode=true)"
-    )
-    return _create_from_files(con, "bra_sol", files, raw_dir, select_sql, header_lines=1)
+    layouts = {path: _sol_layout(path, _rel(path, raw_dir)) for path in files}
+    n_fields = len(SOL_NAMES) + 1
+
+    def select_sql(path: Path) -> str:
+        encoding, pos = layouts[path]
+        fields = ", ".join(f"fields[{pos[c]}] as {c}" for c in [*SOL_NAMES.values(), SOL_RATE])
+        return (
+            f"select {fields}, len(fields) as field_count, fields[{n_fields + 1}] as trailing_field "
+            "from (select string_split(line, ';') as fields from read_csv($path, delim='\x01', header=false, "
+            f"skip=1, encoding='{encoding}', quote='', escape='', columns={{'line': 'varchar'}}))"
+        )
+
+    rows = _create_from_files(con, "bra_sol", files, raw_dir, select_sql, header_lines=1)
+    bad = con.execute(
+        f"""
+        select source_file, source_row, field_count from raw.bra_sol
+        where not (field_count = {n_fields + 1} and coalesce(trailing_field, '') = '')
+        order by source_file, source_row
+        limit 3
+        """
+    ).fetchall()
+    if bad:
+        where = "; ".join(f"line {r[1]} has {r[2] - 1 if r[2] > n_fields else r[2]} field(s)" for r in bad)
+        raise IngestError(
+            f"{bad[0][0]}: {where}; a SOL row has {n_fields} fields ({SOL_HEADER}) and ends with ';' "
+            "(a cut-off or re-saved file?)"
+        )
+    counts = dict(con.execute("select source_file, count(*) from raw.bra_sol group by source_file").fetchall())
+    empty = [_rel(p, raw_dir) for p in files if not counts.get(_rel(p, raw_dir))]
+    if empty:
+        raise IngestError(f"{empty[0]}: has a header but no data rows")
+    return rows
 
 
 def _load_text_table(con: duckdb.DuckDBPyConnection, table: str, files: list[Path], base_dir: Path, delim: str) -> int:
     """A plain delimited text file with a header row, every column kept as text."""
-    select_sql = f"select * from read_csv($path, header=true, all_varchar=true, delim='{delim}')"
+
+    def select_sql(path: Path) -> str:
+        encoding = sniff_encoding(path, _rel(path, base_dir))
+        return f"select * from read_csv($path, header=true, all_varchar=true, delim='{delim}', encoding='{encoding}')"
+
     return _create_from_files(con, table, files, base_dir, select_sql, header_lines=1)
 
 
@@ -114,9 +205,13 @@ def load_population(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, 
     """SCB population: the long `Kommun,År,Befolkning` CSV and PxWeb CSV exports (title line, wide years)."""
     long_files, pxweb_files = [], []
     for path in _files(raw_dir, "scb", "*.csv"):
-        first = _first_line(path, "latin-1")
+        first = _first_line(path, sniff_encoding(path, _rel(path, raw_dir)))
         (pxweb_files if first.startswith('"') and '","' not in first else long_files).append(path)
-    pxweb_sql = "select * from read_csv($path, header=true, skip=2, all_varchar=true, delim=',', encoding='latin-1')"
+
+    def pxweb_sql(path: Path) -> str:
+        encoding = sniff_encoding(path, _rel(path, raw_dir))
+        return f"select * from read_csv($path, header=true, skip=2, all_varchar=true, delim=',', encoding='{encoding}')"
+
     return {
         "scb_population_long": _load_text_table(con, "scb_population_long", long_files, raw_dir, ","),
         "scb_population_pxweb": _create_from_files(

@@ -34,7 +34,7 @@ def test_reads_a_real_monthly_sol_export(con, tmp_path):
 def test_a_file_without_the_sol_header_is_refused_with_its_name(con, tmp_path):
     (tmp_path / "bra").mkdir()
     (tmp_path / "bra" / "export.txt").write_text("Region,Brott,År\nMalmö,Rån,2025\n", encoding="latin-1")
-    with pytest.raises(ingest.IngestError, match=r"bra/export.txt: line 1: expected the SOL header"):
+    with pytest.raises(ingest.IngestError, match=r"^bra/export.txt: line 1: expected a ';'-separated SOL header .*; it is ','-separated$"):
         ingest.load_bra_sol(con, tmp_path)
 
 
@@ -44,7 +44,7 @@ def test_a_row_with_too_many_fields_names_the_file(con, tmp_path):
         "Region;Brott;År;Period;Antal;/100 000 inv\nMalmö kommun;Rån;År;2025;1;2;\nMalmö kommun;Rån;År;2024;1;2;3;4;\n"
     )
     (tmp_path / "bra" / "bad.txt").write_text(text, encoding="latin-1")
-    with pytest.raises(ingest.IngestError, match=r"^bra/bad.txt: cannot be read"):
+    with pytest.raises(ingest.IngestError, match=r"^bra/bad.txt: line 3 has 8 field\(s\); a SOL row has 6 fields"):
         ingest.load_bra_sol(con, tmp_path)
 
 
