@@ -11,7 +11,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import steps
+from flows import publish, steps
 from flows.config import Settings
 
 
@@ -25,9 +25,13 @@ def _timed(logger, stage: str, timings: dict[str, float], fn, *args):
 
 @task(cache_policy=NO_CACHE)
 def ingest_raw_files(settings: Settings) -> Path:
-    """Load every raw file and the catalogue into a new database in the build folder."""
+    """Load every raw file and the catalogue into a new database in a new version folder."""
     db_path = steps.start_build(settings)
-    counts = steps.load_raw_files(db_path, settings)
+    try:
+        counts = steps.load_raw_files(db_path, settings)
+    except BaseException:
+        steps.discard_build(db_path)
+        raise
     get_run_logger().info("loaded %s raw rows from %s tables", f"{sum(counts.values()):,}", len(counts))
     return db_path
 
@@ -58,7 +62,7 @@ def validate_marts(db_path: Path) -> int:
 
 @task(cache_policy=NO_CACHE)
 def publish_curated(db_path: Path, settings: Settings) -> list[str]:
-    """Export marts to Parquet and move the validated state into data/curated/."""
+    """Export marts to Parquet and make the validated version current (atomic)."""
     marts = steps.export_marts(db_path)
     steps.publish_curated(db_path, settings)
     return marts
@@ -79,16 +83,17 @@ def yearly_lagesbild(settings: Settings) -> Path:
     """Build the curated tables and the lägesbild reports for one municipality and year."""
     logger = get_run_logger()
     timings: dict[str, float] = {}
-    try:
+    with publish.run_lock(settings.curated_dir):
         db_path = _timed(logger, "ingest", timings, ingest_raw_files, settings)
-        _timed(logger, "staging", timings, build_staging, db_path)
-        _timed(logger, "validate staging", timings, validate_staging, db_path)
-        _timed(logger, "marts", timings, build_marts, db_path)
-        _timed(logger, "validate marts", timings, validate_marts, db_path)
-        _timed(logger, "publish", timings, publish_curated, db_path, settings)
-    except Exception:
-        steps.discard_build(settings)
-        raise
-    index = _timed(logger, "reports", timings, render_reports, settings)
+        try:
+            _timed(logger, "staging", timings, build_staging, db_path)
+            _timed(logger, "validate staging", timings, validate_staging, db_path)
+            _timed(logger, "marts", timings, build_marts, db_path)
+            _timed(logger, "validate marts", timings, validate_marts, db_path)
+            _timed(logger, "publish", timings, publish_curated, db_path, settings)
+        except BaseException:
+            steps.discard_build(db_path)
+            raise
+        index = _timed(logger, "reports", timings, render_reports, settings)
     logger.info("stage %-18s %6.2f s", "total", sum(timings.values()))
     return index

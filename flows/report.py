@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -541,16 +540,3 @@ def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True) -> di
             compile_pdf(render_typst("area.typ.j2", a=area), out_dir / f"{area.slug}.pdf", out_dir)
         timings["pdf"] = time.perf_counter() - t0
     return timings
-
-
-def publish_dir(new_dir: Path, final_dir: Path) -> None:
-    """Swap a fully written directory into place; the previous one stays readable until the swap."""
-    final_dir.parent.mkdir(parents=True, exist_ok=True)
-    old = final_dir.with_name(f".{final_dir.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final_dir.exists():
-        final_dir.rename(old)
-    new_dir.rename(final_dir)
-    if old.exists():
-        shutil.rmtree(old)

@@ -1,39 +1,38 @@
 """The yearly pipeline's steps as plain functions (no Prefect): testable in milliseconds, reusable anywhere.
 
-Write-audit-publish: the new database is built in data/curated/.build/, validated there, and only then
-moved into place; reports are rendered into a hidden folder and swapped in whole. A failure at any step
-leaves the previous curated tables and reports as they were.
+Write-audit-publish: the new database is built in a version folder of its own under
+data/curated/.versions/, validated there, and only then made current by one atomic symlink swap
+(flows/publish.py); reports are rendered the same way. A failure at any step, or a kill, leaves the
+previous curated tables and reports as they were.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from flows import db, ingest, report, validate
+from flows import db, ingest, publish, report, validate
 from flows.config import DB_NAME, Settings
 
-BUILD_DIR_NAME = ".build"
-
-
-def build_dir(settings: Settings) -> Path:
-    return settings.curated_dir / BUILD_DIR_NAME
+VERSIONS_DIR = ".versions"
+CURRENT = "current"
 
 
 def start_build(settings: Settings) -> Path:
-    """An empty build folder beside the curated data; returns the path of the new database."""
-    path = build_dir(settings)
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-    return path / DB_NAME
+    """A new, empty version folder beside the curated data; returns the path of its database."""
+    folder = settings.curated_dir / VERSIONS_DIR / publish.new_version_id()
+    folder.mkdir(parents=True)
+    return folder / DB_NAME
 
 
-def discard_build(settings: Settings) -> None:
+def discard_build(db_path: Path) -> None:
     """Remove an unpublished build (after a failure); the published state is untouched."""
-    shutil.rmtree(build_dir(settings), ignore_errors=True)
+    version = db_path.parent
+    current = version.parent.parent / CURRENT
+    if current.exists() and current.resolve() == version.resolve():
+        return  # already published: it is the state readers see now
+    shutil.rmtree(version, ignore_errors=True)
 
 
 def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
@@ -72,20 +71,16 @@ def export_marts(db_path: Path) -> list[str]:
     return marts
 
 
-def publish_curated(db_path: Path, settings: Settings) -> list[Path]:
-    """Move the validated database and Parquet files into data/curated/ (each move is atomic)."""
-    settings.curated_dir.mkdir(parents=True, exist_ok=True)
-    moved = []
-    new_parquet = {p.name for p in db_path.parent.glob("*.parquet")}
-    for path in sorted(db_path.parent.glob("*.parquet")) + [db_path]:
-        target = settings.curated_dir / path.name
-        os.replace(path, target)
-        moved.append(target)
-    for stale in settings.curated_dir.glob("mart_*.parquet"):
-        if stale.name not in new_parquet:
-            stale.unlink()
-    shutil.rmtree(db_path.parent, ignore_errors=True)
-    return moved
+def publish_curated(db_path: Path, settings: Settings) -> Path:
+    """Make the validated version current: one atomic symlink swap; returns the version folder."""
+    version = db_path.parent
+    (version / publish.COMPLETE).write_text("validated\n", encoding="utf-8")
+    current = settings.curated_dir / CURRENT
+    publish.swap_symlink(current, version)
+    names = sorted(p.name for p in version.iterdir() if p.suffix in (".duckdb", ".parquet"))
+    publish.link_files(settings.curated_dir, current, names)
+    publish.prune(version.parent, "", keep={version})
+    return version
 
 
 def report_dir(settings: Settings, municipality_name: str, year: int) -> Path:
@@ -105,11 +100,31 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
         overview = report.build_context(con, settings, year)
     final = report_dir(settings, overview.municipality, year)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{year}.", dir=final.parent))
+    version = Path(tempfile.mkdtemp(prefix=f".{year}.{publish.new_version_id()}", dir=final.parent))
     try:
-        timings = report.render_all(overview, tmp, render_pdf=settings.render_pdf)
-        report.publish_dir(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        timings = report.render_all(overview, version, render_pdf=settings.render_pdf)
+        (version / publish.COMPLETE).write_text("rendered\n", encoding="utf-8")
+        publish.swap_symlink(final, version)
+    except BaseException:
+        shutil.rmtree(version, ignore_errors=True)
+        raise
+    publish.prune(final.parent, f".{year}.", keep={version})
     return final / "index.html", timings
+
+
+def run_pipeline(settings: Settings) -> Path:
+    """The whole recipe without Prefect: ingest → validate → marts → validate → publish → report."""
+    with publish.run_lock(settings.curated_dir):
+        db_path = start_build(settings)
+        try:
+            load_raw_files(db_path, settings)
+            build_layer(db_path, ("staging",))
+            validate_layer(db_path, "stg_")
+            build_layer(db_path, ("intermediate", "marts"))
+            validate_layer(db_path, "mart_")
+            export_marts(db_path)
+            publish_curated(db_path, settings)
+        except BaseException:
+            discard_build(db_path)
+            raise
+        return render_reports(settings)[0]

@@ -80,7 +80,9 @@ def test_every_mart_has_a_parquet_file_and_numbers_are_right(published):
     assert {p.stem for p in settings.curated_dir.glob("*.parquet")} == marts
     assert row == [(58481, 361376, 16182.9)]
     assert parquet == rows
-    assert not (settings.curated_dir / ".build").exists()
+    versions = list((settings.curated_dir / ".versions").iterdir())
+    assert [v for v in versions if not (v / "COMPLETE").exists()] == []
+    assert (settings.curated_dir / "current").resolve() in {v.resolve() for v in versions}
 
 
 def test_a_failing_expectation_stops_publication(published, raw_copy):

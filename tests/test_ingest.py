@@ -34,7 +34,10 @@ def test_reads_a_real_monthly_sol_export(con, tmp_path):
 def test_a_file_without_the_sol_header_is_refused_with_its_name(con, tmp_path):
     (tmp_path / "bra").mkdir()
     (tmp_path / "bra" / "export.txt").write_text("Region,Brott,År\nMalmö,Rån,2025\n", encoding="latin-1")
-    with pytest.raises(ingest.IngestError, match=r"^bra/export.txt: line 1: expected a ';'-separated SOL header .*; it is ','-separated$"):
+    with pytest.raises(
+        ingest.IngestError,
+        match=r"^bra/export.txt: line 1: expected a ';'-separated SOL header .*; it is ','-separated$",
+    ):
         ingest.load_bra_sol(con, tmp_path)
 
 

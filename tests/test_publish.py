@@ -1,0 +1,120 @@
+"""Write-audit-publish: a run killed at any moment, or refused by the lock, leaves the last state whole."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import publish, steps
+from flows.config import PROJECT_DIR, Settings
+
+RUN = "from flows import steps; from flows.config import Settings; steps.run_pipeline(Settings(render_pdf=False))"
+
+
+def _consistent(settings: Settings) -> str:
+    """Check that the published state is whole; return the current version's name."""
+    current = (settings.curated_dir / "current").resolve()
+    assert (current / publish.COMPLETE).exists()
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        marts = {
+            r[0]
+            for r in con.execute("select table_name from duckdb_tables() where table_name like 'mart_%'").fetchall()
+        }
+    parquet = {p.stem for p in settings.curated_dir.glob("mart_*.parquet")}
+    assert parquet == marts and all(p.resolve().parent == current for p in settings.curated_dir.glob("*.parquet"))
+    reports = (settings.reports_dir / "malmo" / "2025").resolve()
+    assert (reports / publish.COMPLETE).exists() and len(list(reports.glob("*.html"))) == 7
+    return current.name
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    base = tmp_path_factory.mktemp("publish")
+    settings = Settings(curated_dir=base / "curated", reports_dir=base / "reports", render_pdf=False)
+    steps.run_pipeline(settings)
+    return settings
+
+
+def _kill_when(settings: Settings, ready) -> int:
+    env = os.environ | {
+        "LAGESBILD_CURATED_DIR": str(settings.curated_dir),
+        "LAGESBILD_REPORTS_DIR": str(settings.reports_dir),
+    }
+    proc = subprocess.Popen([sys.executable, "-c", RUN], cwd=PROJECT_DIR, env=env)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and not ready():
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait()
+
+
+def _versions(settings: Settings) -> set[str]:
+    return {p.name for p in (settings.curated_dir / ".versions").iterdir()}
+
+
+@pytest.mark.parametrize("moment", ["building", "validated", "rendering"])
+def test_a_run_killed_at_any_moment_leaves_the_previous_state_whole(published, moment):
+    settings = published
+    before = _consistent(settings)
+    known = _versions(settings)
+    report_parent = settings.reports_dir / "malmo"
+    known_reports = {p.name for p in report_parent.iterdir()}
+
+    def ready() -> bool:
+        new = _versions(settings) - known
+        if moment == "building":
+            return any((settings.curated_dir / ".versions" / v / "lagesbild.duckdb").exists() for v in new)
+        if moment == "validated":
+            return any((settings.curated_dir / ".versions" / v / publish.COMPLETE).exists() for v in new)
+        return bool({p.name for p in report_parent.iterdir()} - known_reports)
+
+    assert _kill_when(settings, ready) == -signal.SIGKILL
+    after = _consistent(settings)
+    if moment == "building":
+        assert after == before
+    else:  # the curated state may already be the new one; either way it is whole
+        assert after in _versions(settings)
+
+
+def test_the_next_run_cleans_up_after_a_killed_one(published):
+    settings = published
+    steps.run_pipeline(settings)
+    _consistent(settings)
+    versions = [settings.curated_dir / ".versions" / v for v in _versions(settings)]
+    assert len(versions) <= publish.KEEP_VERSIONS and all((v / publish.COMPLETE).exists() for v in versions)
+    hidden = [p for p in (settings.reports_dir / "malmo").iterdir() if p.name.startswith(".2025.")]
+    assert len(hidden) <= publish.KEEP_VERSIONS
+
+
+def test_a_second_concurrent_run_is_refused(published):
+    with publish.run_lock(published.curated_dir):
+        with pytest.raises(
+            publish.RunInProgress, match=rf"another lagesbild run is using .* \(pid {os.getpid()} since "
+        ):
+            steps.run_pipeline(published)
+
+
+def test_swap_replaces_a_folder_from_before_versioning(tmp_path):
+    old = tmp_path / "2025"
+    old.mkdir()
+    (old / "index.html").write_text("old", encoding="utf-8")
+    new = tmp_path / ".2025.x"
+    new.mkdir()
+    (new / "index.html").write_text("new", encoding="utf-8")
+    publish.swap_symlink(old, new)
+    assert old.is_symlink() and (old / "index.html").read_text(encoding="utf-8") == "new"
+    assert [p.name for p in tmp_path.glob(".2025.legacy-*")] != []
+
+
+def test_path_names_stay_inside_the_output_folder(tmp_path):
+    settings = Settings(reports_dir=tmp_path)
+    folder = steps.report_dir(settings, "../../etc", 2025)
+    assert folder == tmp_path / "etc" / "2025"
+    assert Path(os.path.commonpath([folder.resolve(), tmp_path.resolve()])) == tmp_path.resolve()
