@@ -31,6 +31,8 @@ class CheckResult:
     success: bool
     unexpected_count: int
     examples: tuple[str, ...] = field(default_factory=tuple)
+    kwargs: str = "{}"  # the expectation's arguments as JSON, for describing the check to a reader
+    quarantined: int = 0
 
     def describe(self) -> str:
         where = f" column {self.column}" if self.column else ""
@@ -76,46 +78,89 @@ def _row_label(frame, index: int) -> str:
 
 
 def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations_dir: Path = EXPECTATIONS_DIR):
-    """Run one table's suite; return a CheckResult per expectation."""
+    """Run one table's suite; return a CheckResult per expectation.
+
+    A suite may declare `derived` columns: SQL expressions DuckDB adds before GX sees the table (e.g. a
+    rate recomputed from count and population), so that checks across rows or tables stay set-based.
+    A failed warning marked `"quarantine": true` moves the offending rows to meta_quarantine with the rule
+    as the reason and deletes them from the table, so later models do not use them.
+    """
     import great_expectations as gx
 
     spec = json.loads(suite_path(table, expectations_dir).read_text(encoding="utf-8"))
-    severities = [e.get("meta", {}).get("severity", "critical") for e in spec["expectations"]]
-    frame = con.execute(f"select * from {table}").df()
-    suite = gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"])
+    # Each expectation carries its position in meta, so its result finds its severity again.
+    expectations = [e | {"meta": e.get("meta", {}) | {"check": i}} for i, e in enumerate(spec["expectations"])]
+    metas = [e["meta"] for e in expectations]
+    derived = "".join(f", {expr} as {name}" for name, expr in spec.get("derived", {}).items())
+    frame = con.execute(f"select *{derived} from {table}").df()
+    suite = gx.ExpectationSuite(name=spec["name"], expectations=expectations)
     result = (
         _batch_definition()
         .get_batch(batch_parameters={"dataframe": frame})
         .validate(suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": MAX_EXAMPLES})
     )
+    has_source = {"source_file", "source_row"} <= set(frame.columns)
     out = []
-    # GX returns results in suite order; match on the expectation's own id where it has one.
-    by_id = {str(e.id): sev for e, sev in zip(suite.expectations, severities, strict=True)}
     for res in result.results:
         config = res.expectation_config
+        meta = metas[int(config.meta["check"])]
+        severity = meta.get("severity", "critical")
         info = res.result or {}
-        indices = list(info.get("unexpected_index_list") or [])[:MAX_EXAMPLES]
+        all_indices = list(info.get("unexpected_index_list") or [])
         values = list(info.get("unexpected_list") or [])[:MAX_EXAMPLES]
         examples = []
-        for i, idx in enumerate(indices):
+        for i, idx in enumerate(all_indices[:MAX_EXAMPLES]):
             if isinstance(idx, dict):  # compound-column expectations return the key values
                 examples.append(", ".join(f"{k}={v}" for k, v in idx.items()))
                 continue
             shown = f" value {_plain(values[i])}" if i < len(values) else ""
             examples.append(f"{_row_label(frame, idx)}{shown}")
         column = config.kwargs.get("column") or ",".join(config.kwargs.get("column_list") or [])
+        quarantined = 0
+        if not res.success and severity == "warning" and meta.get("quarantine") and has_source and all_indices:
+            rows = [i for i in all_indices if not isinstance(i, dict)]
+            quarantined = quarantine(con, table, frame.loc[rows, ["source_file", "source_row"]], config.type, column)
+        kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
         out.append(
             CheckResult(
                 table=table,
                 expectation=config.type,
                 column=column or "",
-                severity=by_id.get(str(config.id), "critical"),
+                severity=severity,
                 success=bool(res.success),
                 unexpected_count=int(info.get("unexpected_count") or (0 if res.success else 1)),
                 examples=tuple(examples),
+                kwargs=json.dumps(kwargs, ensure_ascii=False, default=str),
+                quarantined=quarantined,
             )
         )
     return out
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, table: str, keys, rule: str, column: str) -> int:
+    """Move rows (by source_file, source_row) from `table` to meta_quarantine; return how many moved."""
+    con.execute(
+        "create table if not exists meta_quarantine (table_name varchar, source_file varchar, source_row integer, "
+        "rule varchar, column_name varchar, row_json varchar)"
+    )
+    con.register("quarantine_keys", keys.drop_duplicates())
+    try:
+        con.execute(
+            f"""
+            insert into meta_quarantine
+            select $table, t.source_file, t.source_row, $rule, $column, to_json(t)::varchar
+            from {table} as t
+            inner join quarantine_keys as k on k.source_file = t.source_file and k.source_row = t.source_row
+            """,
+            {"table": table, "rule": rule, "column": column},
+        )
+        moved = con.execute(
+            f"delete from {table} as t using quarantine_keys as k "
+            "where k.source_file = t.source_file and k.source_row = t.source_row"
+        ).fetchall()
+    finally:
+        con.unregister("quarantine_keys")
+    return int(moved[0][0]) if moved else 0
 
 
 def validate_tables(con: duckdb.DuckDBPyConnection, tables: list[str], expectations_dir: Path = EXPECTATIONS_DIR):
@@ -136,13 +181,14 @@ def validate_tables(con: duckdb.DuckDBPyConnection, tables: list[str], expectati
 def store_results(con: duckdb.DuckDBPyConnection, results: list[CheckResult]) -> None:
     con.execute(
         "create table if not exists meta_validation_results (table_name varchar, expectation varchar, "
-        "column_name varchar, severity varchar, success boolean, unexpected_count bigint, examples varchar)"
+        "column_name varchar, severity varchar, success boolean, unexpected_count bigint, examples varchar, "
+        "kwargs varchar, quarantined bigint)"
     )
     tables = sorted({r.table for r in results})
     if tables:
         con.execute("delete from meta_validation_results where list_contains($t, table_name)", {"t": tables})
         con.executemany(
-            "insert into meta_validation_results values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into meta_validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     r.table,
@@ -152,6 +198,8 @@ def store_results(con: duckdb.DuckDBPyConnection, results: list[CheckResult]) ->
                     r.success,
                     r.unexpected_count,
                     "; ".join(r.examples),
+                    r.kwargs,
+                    r.quarantined,
                 ]
                 for r in results
             ],

@@ -56,3 +56,31 @@ def test_a_warning_is_recorded_but_does_not_stop(bundled):
     failed = [r for r in results if not r.success]
     assert [(r.severity, r.column, r.unexpected_count) for r in failed] == [("warning", "municipality_name", 1)]
     assert failed[0].examples == ("polisen/events_malmo_2023_2026.json line 1 value None",)
+
+
+def test_every_staging_and_mart_table_has_a_suite():
+    models = {m.name for m in db.models() if m.layer in ("staging", "marts")}
+    assert models == set(validate.suites())
+
+
+def test_every_expectation_states_its_severity():
+    for path in EXPECTATIONS_DIR.glob("*.json"):
+        for expectation in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
+            assert expectation["meta"]["severity"] in ("critical", "warning"), path.name
+            assert not expectation["meta"].get("quarantine") or expectation["meta"]["severity"] == "warning"
+
+
+def test_quarantine_moves_rows_with_their_reason(bundled):
+    bundled.execute("update stg_bra__reported_crime set region_label = 'Atlantis kommun' where source_row in (5, 6)")
+    results = validate.validate_tables(bundled, ["stg_bra__reported_crime"])
+    failed = [r for r in results if not r.success]
+    assert [(r.severity, r.column, r.quarantined) for r in failed] == [("warning", "is_known_region", 2)]
+    moved = bundled.execute(
+        "select table_name, source_file, source_row, rule from meta_quarantine order by source_row"
+    ).fetchall()
+    assert moved == [
+        ("stg_bra__reported_crime", "bra/Databasfil_anmalda_brott_ar_demo.txt", 5, "expect_column_values_to_be_in_set"),
+        ("stg_bra__reported_crime", "bra/Databasfil_anmalda_brott_ar_demo.txt", 6, "expect_column_values_to_be_in_set"),
+    ]
+    left = bundled.execute("select count(*) from stg_bra__reported_crime where region_label = 'Atlantis kommun'")
+    assert left.fetchall() == [(0,)]
