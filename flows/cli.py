@@ -34,6 +34,28 @@ def configure_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 
+class _ConsoleFilter(logging.Filter):
+    """On the console: no tracebacks, no run-failure lines (the CLI prints one clear line instead)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and record.name.startswith(("prefect.flow_runs", "prefect.task_runs")):
+            return False
+        if record.name == "prefect" and str(record.msg).startswith("Stopping temporary server"):
+            return False
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_prefect_console() -> None:
+    """Set up Prefect's logging now and filter its console handler (the API still gets every record)."""
+    from prefect.logging.configuration import setup_logging
+
+    setup_logging()
+    for handler in logging.getLogger().handlers:
+        if type(handler).__name__ == "PrefectConsoleHandler":
+            handler.addFilter(_ConsoleFilter())
+
+
 @app.command()
 def run(
     kommun: Annotated[
@@ -61,18 +83,17 @@ def run(
 
     from flows.flow import yearly_lagesbild
 
+    quiet_prefect_console()
     try:
         # A sync flow otherwise waits about a second at exit for its heartbeat thread.
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             index = yearly_lagesbild(settings)
-    except (
-        ingest.IngestError,
-        validate.ValidationFailed,
-        manifest.ManifestError,
-        LookupError,
-        RuntimeError,
-    ) as exc:
+    except (ingest.IngestError, validate.ValidationFailed, manifest.ManifestError, LookupError, RuntimeError) as exc:
         _fail(str(exc))
+    except Exception as exc:  # an unexpected failure: still one line, the details are in Prefect's run log
+        if os.environ.get("LAGESBILD_DEBUG"):
+            raise
+        _fail(f"unexpected {type(exc).__name__}: {exc} (set LAGESBILD_DEBUG=1 for the traceback)")
     typer.echo(str(index))
 
 

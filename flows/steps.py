@@ -112,17 +112,27 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
     return final / "index.html", timings
 
 
+def build_validated(settings: Settings) -> Path:
+    """Ingest, model and validate into a new, unpublished version; returns its database path."""
+    db_path = start_build(settings)
+    try:
+        load_raw_files(db_path, settings)
+        build_layer(db_path, ("staging",))
+        validate_layer(db_path, "stg_")
+        build_layer(db_path, ("intermediate", "marts"))
+        validate_layer(db_path, "mart_")
+        export_marts(db_path)
+    except BaseException:
+        discard_build(db_path)
+        raise
+    return db_path
+
+
 def run_pipeline(settings: Settings) -> Path:
     """The whole recipe without Prefect: ingest → validate → marts → validate → publish → report."""
     with publish.run_lock(settings.curated_dir):
-        db_path = start_build(settings)
+        db_path = build_validated(settings)
         try:
-            load_raw_files(db_path, settings)
-            build_layer(db_path, ("staging",))
-            validate_layer(db_path, "stg_")
-            build_layer(db_path, ("intermediate", "marts"))
-            validate_layer(db_path, "mart_")
-            export_marts(db_path)
             publish_curated(db_path, settings)
         except BaseException:
             discard_build(db_path)

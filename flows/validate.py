@@ -58,6 +58,7 @@ def suite_path(table: str, expectations_dir: Path = EXPECTATIONS_DIR) -> Path:
 def _batch_definition():
     import great_expectations as gx
 
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     try:
         from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -113,7 +114,12 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations_dir:
             if isinstance(idx, dict):  # compound-column expectations return the key values
                 examples.append(", ".join(f"{k}={v}" for k, v in idx.items()))
                 continue
-            shown = f" value {_plain(values[i])}" if i < len(values) else ""
+            value = values[i] if i < len(values) else None
+            if isinstance(value, dict):  # a compound key: show it without the file already named
+                key = ", ".join(f"{k}={_plain(v)}" for k, v in value.items() if k != "source_file" and v is not None)
+                shown = f" key ({key})"
+            else:
+                shown = f" value {_plain(value)}" if i < len(values) else ""
             examples.append(f"{_row_label(frame, idx)}{shown}")
         column = config.kwargs.get("column") or ",".join(config.kwargs.get("column_list") or [])
         quarantined = 0

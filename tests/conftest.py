@@ -54,11 +54,32 @@ def bundled_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def raw_copy(tmp_path) -> Path:
-    """A writable copy of data/raw for tests that change raw files."""
-    target = tmp_path / "raw"
-    shutil.copytree(RAW_DIR, target)
+def _writable_copy(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
     for path in target.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return target
+
+
+@pytest.fixture
+def raw_copy(tmp_path) -> Path:
+    """A writable copy of data/raw for tests that change raw files."""
+    return _writable_copy(RAW_DIR, tmp_path / "raw")
+
+
+SMALL_MUNICIPALITIES = ("1280", "0180", "1480", "1281")
+
+
+@pytest.fixture(scope="session")
+def small_raw(tmp_path_factory) -> Path:
+    """data/raw with the demo files regenerated for four municipalities only: same formats, fewer rows."""
+    from flows import generate
+
+    raw = _writable_copy(RAW_DIR, tmp_path_factory.mktemp("small") / "raw")
+    generate.generate_bundle(raw, generate.Spec(municipality_codes=SMALL_MUNICIPALITIES))
+    return raw
+
+
+@pytest.fixture
+def small_raw_copy(small_raw, tmp_path) -> Path:
+    return _writable_copy(small_raw, tmp_path / "raw")

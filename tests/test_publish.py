@@ -35,15 +35,16 @@ def _consistent(settings: Settings) -> str:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
+def published(tmp_path_factory, small_raw):
     base = tmp_path_factory.mktemp("publish")
-    settings = Settings(curated_dir=base / "curated", reports_dir=base / "reports", render_pdf=False)
+    settings = Settings(raw_dir=small_raw, curated_dir=base / "curated", reports_dir=base / "reports", render_pdf=False)
     steps.run_pipeline(settings)
     return settings
 
 
 def _kill_when(settings: Settings, ready) -> int:
     env = os.environ | {
+        "LAGESBILD_RAW_DIR": str(settings.raw_dir),
         "LAGESBILD_CURATED_DIR": str(settings.curated_dir),
         "LAGESBILD_REPORTS_DIR": str(settings.reports_dir),
     }
