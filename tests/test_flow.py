@@ -99,5 +99,5 @@ def test_a_failing_expectation_stops_publication(published, raw_copy):
     bad = Settings(raw_dir=raw_copy, curated_dir=settings.curated_dir, reports_dir=settings.reports_dir)
     with pytest.raises(validate.ValidationFailed) as failed:
         yearly_lagesbild(bad)
-    assert f"{SOL} line {lines + 1} value -3" in str(failed.value)
+    assert f"{SOL} line {lines + 1} value '-3'" in str(failed.value)
     assert _state(settings.curated_dir, settings.reports_dir) == before
