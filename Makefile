@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format generate clean system-deps
+.PHONY: run test bench lint format generate clean system-deps
 
 run: $(STAMP)
 	$(BIN)/lagesbild run
@@ -44,3 +44,7 @@ system-deps:
 
 clean:
 	rm -rf $(VENV) $(UV_HOME) reports/out data/curated/*.duckdb data/curated/*.parquet .prefect
+
+# Benchmarks on generated national-scale data (nothing is committed); prints rows/s, seconds and memory.
+bench: $(STAMP)
+	$(BIN)/python -m flows.bench

@@ -1,20 +1,30 @@
-"""Validate DuckDB tables with the Great Expectations suites in expectations/<table>.json.
+"""Validate DuckDB tables against the Great Expectations suites in expectations/<table>.json.
 
-GX's SQL datasource does not work on DuckDB (upstream issue #11579), so each table is handed to GX as a
-pandas DataFrame. Every expectation carries `meta.severity`: `critical` stops publication, `warning` is
-published and flagged. Failures name the raw file and line of the offending rows where the table has
-`source_file` and `source_row`.
+The suites are GX ExpectationSuites (one JSON file per table). Two engines run them:
+
+- `sql` (default): each expectation is translated to DuckDB SQL and a whole suite is checked in one scan.
+  Measured on 0,94 M staged rows (`make bench`): GX on pandas took 17,6× as long as the same checks in
+  plain SQL, and GX's own SQL datasource fails on DuckDB (upstream issue #11579); the target is ≤ 2×.
+- `gx`: the table is handed to GX as a pandas DataFrame and GX validates it. Tests run both engines on
+  the same defects and require the same verdicts, so the SQL translation cannot drift from GX.
+
+Every expectation carries `meta.severity`: `critical` stops publication, `warning` is published and
+flagged. Failures name the raw file and line of the offending rows where the table has `source_file` and
+`source_row`. Choose the engine with LAGESBILD_VALIDATION_ENGINE.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from flows.config import EXPECTATIONS_DIR
 
@@ -71,29 +81,181 @@ def _batch_definition():
     return asset.add_batch_definition_whole_dataframe("whole")
 
 
-def _row_label(frame, index: int) -> str:
-    row = frame.loc[index]
-    if "source_file" in frame.columns and "source_row" in frame.columns:
+@dataclass
+class Outcome:
+    """One expectation's result from either engine, before severity and quarantine are applied."""
+
+    success: bool
+    unexpected_count: int
+    examples: list[str]
+    keys: pd.DataFrame | None = None  # source_file, source_row of every offending row, where known
+
+
+def _load_suite(table: str, expectations_dir: Path) -> dict:
+    return json.loads(suite_path(table, expectations_dir).read_text(encoding="utf-8"))
+
+
+def _example(label: str, value: object) -> str:
+    if isinstance(value, dict):  # a compound key: show it without the file already named
+        key = ", ".join(f"{k}={_plain(v)}" for k, v in value.items() if k != "source_file" and v is not None)
+        return f"{label} key ({key})"
+    if isinstance(value, tuple):
+        return f"{label} value ({', '.join(_plain(v) for v in value)})"
+    return f"{label} value {_plain(value)}"
+
+
+def _label(row: dict, index: int) -> str:
+    if row.get("source_file") is not None and row.get("source_row") is not None:
         return f"{row['source_file']} line {row['source_row']}"
     return f"row {index + 1}"
 
 
-def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations_dir: Path = EXPECTATIONS_DIR):
-    """Run one table's suite; return a CheckResult per expectation.
+# ---------------------------------------------------------------- the SQL engine
 
-    A suite may declare `derived` columns: SQL expressions DuckDB adds before GX sees the table (e.g. a
-    rate recomputed from count and population), so that checks across rows or tables stay set-based.
-    A failed warning marked `"quarantine": true` moves the offending rows to meta_quarantine with the rule
-    as the reason and deletes them from the table, so later models do not use them.
+_CONDITION = re.compile(r'^\s*(\w+)\s*==\s*"([^"]*)"\s*$')
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _unexpected_sql(expectation: dict, dup_column: str) -> tuple[str | None, list[str]]:
+    """SQL that is true for an unexpected row (None for table-level checks) and the columns to show."""
+    kind, kw = expectation["type"], expectation["kwargs"]
+    col = _quote(kw["column"]) if "column" in kw else None
+    if kind == "expect_column_values_to_not_be_null":
+        cond, shown = f"{col} is null", [kw["column"]]
+    elif kind == "expect_column_values_to_be_between":
+        parts = [f"{col} < {_literal(kw['min_value'])}"] if kw.get("min_value") is not None else []
+        parts += [f"{col} > {_literal(kw['max_value'])}"] if kw.get("max_value") is not None else []
+        cond, shown = f"{col} is not null and ({' or '.join(parts)})", [kw["column"]]
+    elif kind == "expect_column_values_to_be_in_set":
+        values = ", ".join(_literal(v) for v in kw["value_set"])
+        cond, shown = f"{col} is not null and {col} not in ({values})", [kw["column"]]
+    elif kind == "expect_column_values_to_match_regex":
+        cond, shown = (
+            f"{col} is not null and not regexp_matches({col}::varchar, {_literal(kw['regex'])})",
+            [kw["column"]],
+        )
+    elif kind in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"):
+        cols = [kw["column"]] if "column" in kw else kw["column_list"]
+        present = " and ".join(f"{_quote(c)} is not null" for c in cols) if "column" in kw else "true"
+        cond, shown = f"{present} and {dup_column} > 1", cols
+    elif kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        a, b = _quote(kw["column_A"]), _quote(kw["column_B"])
+        op = ">=" if kw.get("or_equal") else ">"
+        cond, shown = f"{a} is not null and {b} is not null and not ({a} {op} {b})", [kw["column_A"], kw["column_B"]]
+    elif kind == "expect_table_row_count_to_be_between":
+        return None, []
+    else:
+        raise ValueError(f"{kind}: no SQL translation; run this suite with LAGESBILD_VALIDATION_ENGINE=gx")
+    if kw.get("row_condition"):
+        match = _CONDITION.match(kw["row_condition"])
+        if not match:
+            raise ValueError(f'row_condition {kw["row_condition"]!r}: only `column == "value"` is translated')
+        cond = f"{_quote(match.group(1))} = {_literal(match.group(2))} and ({cond})"
+    return cond, shown
+
+
+def _numbered(table: str, spec: dict) -> str:
+    """The table in its stored order with `__row` (0-based) and the suite's derived columns."""
+    derived = "".join(f", {expr} as {_quote(name)}" for name, expr in spec.get("derived", {}).items())
+    return f"select *{derived} from (select *, row_number() over () - 1 as __row from {table}) as {table}"
+
+
+def _checked(table: str, spec: dict, numbered: bool) -> str:
+    """The table with derived columns and, per uniqueness check, how often its key occurs (__dup_<i>).
+
+    Duplicates come from a hash aggregate joined back, not a window: no sort of the whole table. Row
+    numbers cost a pass of their own, so they are added only when examples are wanted.
     """
+    if numbered:
+        inner = _numbered(table, spec)
+    else:
+        derived = "".join(f", {expr} as {_quote(name)}" for name, expr in spec.get("derived", {}).items())
+        inner = f"select *{derived} from {table}"
+    counts, joins = [], []
+    for i, expectation in enumerate(spec["expectations"]):
+        kw = expectation["kwargs"]
+        if expectation["type"] not in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"):
+            continue
+        cols = [_quote(c) for c in ([kw["column"]] if "column" in kw else kw["column_list"])]
+        on = " and ".join(f"d{i}.{c} is not distinct from v.{c}" for c in cols)
+        joins.append(
+            f" left join (select {', '.join(cols)}, count(*) as n from {table} group by {', '.join(cols)} "
+            f"having count(*) > 1) as d{i} on {on}"
+        )
+        counts.append(f", coalesce(d{i}.n, 1) as __dup_{i}")
+    return f"select v.*{''.join(counts)} from ({inner}) as v{''.join(joins)}"
+
+
+def _run_sql(con: duckdb.DuckDBPyConnection, table: str, spec: dict, with_keys: list[bool]) -> list[Outcome]:
+    conditions = [_unexpected_sql(e, f"__dup_{i}") for i, e in enumerate(spec["expectations"])]
+    view = f"lagesbild_check_{table}"
+    con.execute(f"create or replace temp view {view} as {_checked(table, spec, numbered=False)}")
+    numbered = f"lagesbild_numbered_{table}"
+    try:
+        counts = ", ".join(f"count(*) filter (where {cond})" if cond else "count(*)" for cond, _ in conditions)
+        totals = con.execute(f"select {counts} from {view}").fetchall()[0]
+        columns = {r[0] for r in con.execute(f"describe {view}").fetchall()}
+        source = [c for c in ("source_file", "source_row") if c in columns]
+        out = []
+        for i, (expectation, (cond, shown), total) in enumerate(
+            zip(spec["expectations"], conditions, totals, strict=True)
+        ):
+            if cond is None:  # row count
+                kw = expectation["kwargs"]
+                ok = (kw.get("min_value") is None or total >= kw["min_value"]) and (
+                    kw.get("max_value") is None or total <= kw["max_value"]
+                )
+                out.append(Outcome(ok, 0 if ok else 1, [] if ok else [f"{total} row(s)"]))
+                continue
+            if not total:
+                out.append(Outcome(True, 0, []))
+                continue
+            wanted = ", ".join(_quote(c) for c in dict.fromkeys([*source, *shown]))
+            con.execute(f"create or replace temp view {numbered} as {_checked(table, spec, numbered=True)}")
+            rows = (
+                con.execute(f"select {wanted}, __row from {numbered} where {cond} order by __row limit {MAX_EXAMPLES}")
+                .df()
+                .to_dict("records")
+            )
+            examples = []
+            for row in rows:
+                if len(shown) == 1:
+                    value = row[shown[0]]
+                elif expectation["type"] == "expect_column_pair_values_a_to_be_greater_than_b":
+                    value = tuple(row[c] for c in shown)
+                else:
+                    value = {c: row[c] for c in shown}
+                examples.append(_example(_label(row, int(row["__row"])), value))
+            keys = None
+            if with_keys[i] and len(source) == 2:
+                keys = con.execute(f"select source_file, source_row from {view} where {cond}").df()
+            out.append(Outcome(False, int(total), examples, keys))
+        return out
+    finally:
+        con.execute(f"drop view if exists {view}")
+        con.execute(f"drop view if exists {numbered}")
+
+
+# ---------------------------------------------------------------- the GX engine
+
+
+def _run_gx(con: duckdb.DuckDBPyConnection, table: str, spec: dict, with_keys: list[bool]) -> list[Outcome]:
     import great_expectations as gx
 
-    spec = json.loads(suite_path(table, expectations_dir).read_text(encoding="utf-8"))
-    # Each expectation carries its position in meta, so its result finds its severity again.
+    # Each expectation carries its position in meta, so its result finds its place again.
     expectations = [e | {"meta": e.get("meta", {}) | {"check": i}} for i, e in enumerate(spec["expectations"])]
-    metas = [e["meta"] for e in expectations]
-    derived = "".join(f", {expr} as {name}" for name, expr in spec.get("derived", {}).items())
-    frame = con.execute(f"select *{derived} from {table}").df()
+    frame = con.execute(_numbered(table, spec) + " order by __row").df().drop(columns="__row")
     suite = gx.ExpectationSuite(name=spec["name"], expectations=expectations)
     result = (
         _batch_definition()
@@ -101,46 +263,67 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, expectations_dir:
         .validate(suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": MAX_EXAMPLES})
     )
     has_source = {"source_file", "source_row"} <= set(frame.columns)
-    out = []
+    out: list[Outcome | None] = [None] * len(expectations)
     for res in result.results:
-        config = res.expectation_config
-        meta = metas[int(config.meta["check"])]
-        severity = meta.get("severity", "critical")
+        i = int(res.expectation_config.meta["check"])
         info = res.result or {}
-        all_indices = list(info.get("unexpected_index_list") or [])
-        values = list(info.get("unexpected_list") or [])[:MAX_EXAMPLES]
-        examples = []
-        for i, idx in enumerate(all_indices[:MAX_EXAMPLES]):
-            if isinstance(idx, dict):  # compound-column expectations return the key values
-                examples.append(", ".join(f"{k}={v}" for k, v in idx.items()))
-                continue
-            value = values[i] if i < len(values) else None
-            if isinstance(value, dict):  # a compound key: show it without the file already named
-                key = ", ".join(f"{k}={_plain(v)}" for k, v in value.items() if k != "source_file" and v is not None)
-                shown = f" key ({key})"
-            else:
-                shown = f" value {_plain(value)}" if i < len(values) else ""
-            examples.append(f"{_row_label(frame, idx)}{shown}")
-        column = config.kwargs.get("column") or ",".join(config.kwargs.get("column_list") or [])
+        indices = [x for x in (info.get("unexpected_index_list") or []) if not isinstance(x, dict)]
+        values = list(info.get("unexpected_list") or [])
+        examples = [
+            _example(_label(frame.loc[idx].to_dict(), int(idx)), values[n] if n < len(values) else None)
+            for n, idx in enumerate(indices[:MAX_EXAMPLES])
+        ]
+        if not res.success and not examples and "observed_value" in info:
+            examples = [f"{info['observed_value']} row(s)"]
+        keys = frame.loc[indices, ["source_file", "source_row"]] if with_keys[i] and has_source and indices else None
+        count = int(info.get("unexpected_count") or (0 if res.success else 1))
+        out[i] = Outcome(bool(res.success), count, examples, keys)
+    return out  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- results
+
+
+def validate_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    expectations_dir: Path = EXPECTATIONS_DIR,
+    engine: str | None = None,
+) -> list[CheckResult]:
+    """Run one table's suite; return a CheckResult per expectation.
+
+    A suite may declare `derived` columns: SQL expressions DuckDB adds before the checks run (e.g. a rate
+    recomputed from count and population), so that checks across rows or tables stay set-based.
+    A failed warning marked `"quarantine": true` moves the offending rows to meta_quarantine with the rule
+    as the reason and deletes them from the table, so later models do not use them.
+    """
+    spec = _load_suite(table, expectations_dir)
+    metas = [e.get("meta", {}) for e in spec["expectations"]]
+    with_keys = [m.get("severity") == "warning" and bool(m.get("quarantine")) for m in metas]
+    engine = engine or os.environ.get("LAGESBILD_VALIDATION_ENGINE", "sql")
+    runner = {"sql": _run_sql, "gx": _run_gx}[engine]
+    outcomes = runner(con, table, spec, with_keys)
+    results = []
+    for expectation, meta, outcome, keep in zip(spec["expectations"], metas, outcomes, with_keys, strict=True):
+        kw = expectation["kwargs"]
+        column = kw.get("column") or ",".join(kw.get("column_list") or [])
         quarantined = 0
-        if not res.success and severity == "warning" and meta.get("quarantine") and has_source and all_indices:
-            rows = [i for i in all_indices if not isinstance(i, dict)]
-            quarantined = quarantine(con, table, frame.loc[rows, ["source_file", "source_row"]], config.type, column)
-        kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
-        out.append(
+        if not outcome.success and keep and outcome.keys is not None and len(outcome.keys):
+            quarantined = quarantine(con, table, outcome.keys, expectation["type"], column)
+        results.append(
             CheckResult(
                 table=table,
-                expectation=config.type,
-                column=column or "",
-                severity=severity,
-                success=bool(res.success),
-                unexpected_count=int(info.get("unexpected_count") or (0 if res.success else 1)),
-                examples=tuple(examples),
-                kwargs=json.dumps(kwargs, ensure_ascii=False, default=str),
+                expectation=expectation["type"],
+                column=column,
+                severity=meta.get("severity", "critical"),
+                success=outcome.success,
+                unexpected_count=outcome.unexpected_count,
+                examples=tuple(outcome.examples),
+                kwargs=json.dumps(kw, ensure_ascii=False, default=str),
                 quarantined=quarantined,
             )
         )
-    return out
+    return results
 
 
 def quarantine(con: duckdb.DuckDBPyConnection, table: str, keys, rule: str, column: str) -> int:

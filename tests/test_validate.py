@@ -84,3 +84,53 @@ def test_quarantine_moves_rows_with_their_reason(bundled):
     ]
     left = bundled.execute("select count(*) from stg_bra__reported_crime where region_label = 'Atlantis kommun'")
     assert left.fetchall() == [(0,)]
+
+
+def test_every_suite_is_a_valid_gx_suite():
+    import great_expectations as gx
+
+    for path in EXPECTATIONS_DIR.glob("*.json"):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        suite = gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"])
+        assert len(suite.expectations) == len(spec["expectations"]), path.name
+
+
+DEFECTS = {
+    "stg_bra__reported_crime": [
+        "update stg_bra__reported_crime set reported_count = -5, count_text = '-5' where source_row = 10",
+        "update stg_bra__reported_crime set region_label = 'Atlantis kommun' where source_row in (20, 21)",
+        "update stg_bra__reported_crime set year = 2099 where source_row = 30",
+        "update stg_bra__reported_crime set month = 13 where source_row = 40",
+        "insert into stg_bra__reported_crime select * replace (source_row + 500000 as source_row, "
+        "reported_count + 1 as reported_count) from stg_bra__reported_crime where source_row = 50",
+    ],
+    "stg_survey__results": [
+        "update stg_survey__results set value = 104.5 where source_row = 2 and source_file like '%demo%'",
+        "update stg_survey__results set respondents = 0 where source_row = 3 and source_file like '%demo%'",
+        "update stg_survey__results set value_text = '12 x' where source_row = 4 and source_file like '%demo%'",
+    ],
+    "mart_crime_indicators_by_region_year": [
+        "update mart_crime_indicators_by_region_year set rate_per_100k = rate_per_100k + 1 "
+        "where indicator_id = 'ALL-01' and region_code = '1280' and year = 2020",
+        "delete from mart_crime_indicators_by_region_year where indicator_id = 'ALL-02' and region_code = '0114' "
+        "and year = 2019",
+        "update mart_crime_indicators_by_region_year set reported_count = reported_count * 5 "
+        "where indicator_id = 'ALL-03' and region_code = '1280' and year = 2021",
+    ],
+    "mart_survey_indicators_by_area_year": [
+        "update mart_survey_indicators_by_area_year set ci_low = ci_high + 1 where year = 2023",
+    ],
+}
+
+
+@pytest.mark.parametrize("table", sorted(DEFECTS))
+def test_sql_engine_agrees_with_gx(bundled, table):
+    for statement in DEFECTS[table]:
+        bundled.execute(statement)
+    spec = json.loads(validate.suite_path(table).read_text(encoding="utf-8"))
+    keys = [False] * len(spec["expectations"])
+    ours = validate._run_sql(bundled, table, spec, keys)
+    theirs = validate._run_gx(bundled, table, spec, keys)
+    assert [(o.success, o.unexpected_count) for o in ours] == [(t.success, t.unexpected_count) for t in theirs]
+    assert [o.examples for o in ours] == [t.examples for t in theirs]
+    assert sum(not o.success for o in ours) >= len(DEFECTS[table]) - 1

@@ -1,0 +1,113 @@
+"""Benchmarks (`make bench`): national-scale data generated on the spot, nothing committed.
+
+1. Ingest: a generated SOL monthly export for every municipality, read by lagesbild's SOL reader, beside a
+   bare DuckDB `read_csv` of the same file in the same run; peak memory of the process.
+2. Validation: the staging suite of that table run by lagesbild's validation (the GX suite translated to
+   SQL), beside the same checks written by hand as plain DuckDB SQL (target: at most 2×), and the same
+   suite run by GX on pandas for reference.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from flows import db, generate, ingest, validate
+from flows.config import EXPECTATIONS_DIR, RAW_DIR
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(fn, *args):
+    t0 = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - t0, result
+
+
+def sql_checks(con, table: str, expectations_dir: Path = EXPECTATIONS_DIR) -> dict[str, int]:
+    """The stg_bra__reported_crime suite written as one plain SQL query: failing rows per check."""
+    spec = json.loads((expectations_dir / f"{table}.json").read_text(encoding="utf-8"))
+    derived = spec.get("derived", {})
+    checks = {
+        "rows": "count(*) = 0",
+        "region_label not null": "region_label is null",
+        "crime_label not null": "crime_label is null",
+        "year not null": "year is null",
+        "year 1975-2100": "year not between 1975 and 2100",
+        "year not future": f"not ({derived['is_year_not_future']})",
+        "count_text format": "not regexp_full_match(count_text, '(?:\\d[\\d ]*|\\.\\.|-)')",
+        "reported_count >= 0": "reported_count < 0",
+        "month 1-12": "month not between 1 and 12",
+        "known region": f"not ({derived['is_known_region']})",
+    }
+    select = ", ".join(f'count(*) filter (where {cond}) as "{name}"' for name, cond in checks.items() if name != "rows")
+    row = con.execute(f"select count(*) as n, {select} from {table}").fetchall()[0]
+    dup = con.execute(
+        f"""
+        select coalesce(sum(n), 0) from (
+            select count(*) as n from {table}
+            group by region_label, crime_label, period_type, year, month, is_preliminary, source_file
+            having count(*) > 1)
+        """
+    ).fetchall()[0][0]
+    return dict(zip(["rows", *[n for n in checks if n != "rows"]], row, strict=True)) | {"unique key": int(dup)}
+
+
+def main(years: int = 10, period: str = "month") -> None:
+    spec = generate.Spec(first_year=2025 - years + 1, last_year=2025, period=period)
+    with tempfile.TemporaryDirectory(prefix="lagesbild-bench-") as tmp:
+        raw = Path(tmp) / "raw"
+        (raw / "bra").mkdir(parents=True)
+        (raw / "reference").mkdir()
+        (raw / "reference" / "kommuner.csv").write_bytes((RAW_DIR / "reference" / "kommuner.csv").read_bytes())
+        path = raw / "bra" / "Databasfil_national.txt"
+        seconds, rows = _timed(generate.generate_sol_export, path, spec, RAW_DIR)
+        size_mb = path.stat().st_size / 1e6
+        print(
+            f"generated {rows:,} rows ({size_mb:,.0f} MB, {period}ly, {years} years, all municipalities) "
+            f"in {seconds:.1f} s"
+        )
+
+        con = db.connect(Path(tmp) / "bench.duckdb")
+        bare_sql = (
+            "create or replace table bare as select * from read_csv($p, delim=';', header=false, skip=1, "
+            "encoding='latin-1', quote='', escape='', columns={'region': 'varchar', 'brott': 'varchar', "
+            "'ar': 'varchar', 'period': 'varchar', 'antal': 'varchar', 'per_100k': 'varchar', 't': 'varchar'})"
+        )
+        bare, _ = _timed(con.execute, bare_sql, {"p": str(path)})
+        con.execute("drop table bare")
+        con.execute("create schema raw")
+        ours, n = _timed(ingest.load_bra_sol, con, raw)
+        print(
+            f"ingest: lagesbild {n / ours:,.0f} rows/s ({ours:.2f} s); bare read_csv {n / bare:,.0f} rows/s "
+            f"({bare:.2f} s); ratio {bare / ours:.2f} (target ≥ 0,8)"
+        )
+
+        ingest.load_reference(con, raw)
+        db.run_model(con, next(m for m in db.models() if m.name == "stg_bra__reported_crime"))
+        table = "stg_bra__reported_crime"
+        sql_seconds, failures = _timed(sql_checks, con, table)
+        _timed(validate._batch_definition)  # GX import and context set-up, once per process: not the check
+        gx_seconds, results = _timed(validate.validate_table, con, table, EXPECTATIONS_DIR, "gx")
+        ours_seconds, ours = _timed(validate.validate_table, con, table, EXPECTATIONS_DIR, "sql")
+        gx_failed = sum(1 for r in results if not r.success)
+        ours_failed = sum(1 for r in ours if not r.success)
+        sql_failed = sum(1 for name, v in failures.items() if name != "rows" and v)
+        print(
+            f"validation of {failures['rows']:,} staged rows, {len(results)} checks: "
+            f"lagesbild (suite as SQL) {ours_seconds:.2f} s, hand-written plain SQL {sql_seconds:.2f} s, "
+            f"ratio {ours_seconds / sql_seconds:.1f}× (target ≤ 2×); GX on pandas {gx_seconds:.2f} s "
+            f"({gx_seconds / sql_seconds:.1f}×); failed checks: lagesbild {ours_failed}, GX {gx_failed}, "
+            f"SQL {sql_failed}"
+        )
+        con.close()
+    print(f"peak memory of this process: {_peak_rss_mb():,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
