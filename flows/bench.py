@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +29,30 @@ def _timed(fn, *args):
     t0 = time.perf_counter()
     result = fn(*args)
     return time.perf_counter() - t0, result
+
+
+INGEST_ONLY = """
+import resource, sys
+from pathlib import Path
+import duckdb
+from flows import ingest
+con = duckdb.connect(sys.argv[2])
+con.execute("set memory_limit = '1GB'")
+con.execute("create schema raw")
+ingest.load_bra_sol(con, Path(sys.argv[1]))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _ingest_peak_mb(raw: Path) -> float:
+    """Peak resident memory of a process that only ingests the file: bounded, whatever the file's size."""
+    out = subprocess.run(
+        [sys.executable, "-c", INGEST_ONLY, str(raw), str(raw.parent / "ingest-only.duckdb")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def sql_checks(con, table: str, expectations_dir: Path = EXPECTATIONS_DIR) -> dict[str, int]:
@@ -88,6 +114,10 @@ def main(years: int = 10, period: str = "month") -> None:
             f"({bare:.2f} s); ratio {bare / ours:.2f} (target ≥ 0,8)"
         )
 
+        print(
+            f"ingest alone in a fresh process, DuckDB memory_limit 1GB: peak {_ingest_peak_mb(raw):,.0f} MB "
+            f"for a {size_mb:,.0f} MB file"
+        )
         ingest.load_reference(con, raw)
         db.run_model(con, next(m for m in db.models() if m.name == "stg_bra__reported_crime"))
         table = "stg_bra__reported_crime"

@@ -29,6 +29,7 @@ SOL_NAMES = {"Region": "region", "Brott": "brott", "År": "ar", "Period": "perio
 SOL_RATE = "per_100k"  # the last column, `/100 000 inv`
 BOM_UTF8 = b"\xef\xbb\xbf"
 _C1 = re.compile(rb"[\x80-\x9f]")
+_C1_BYTES = bytes(range(0x80, 0xA0))
 _CHUNK = 1 << 22
 
 
@@ -40,43 +41,64 @@ def _rel(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix()
 
 
-def sniff_encoding(path: Path, rel: str) -> str:
+def sniff_encoding(path: Path, rel: str, full: bool = False) -> str:
     """The encoding DuckDB should read a text file with: `utf-8`, `utf-16` or `latin-1`.
 
-    A UTF-8 or UTF-16 byte-order mark decides; otherwise valid UTF-8 with non-ASCII bytes is UTF-8, and the
-    rest is ISO-8859-1 unless it holds bytes 0x80–0x9F, which only Windows-1252 uses for text (€, „, –):
-    DuckDB cannot read that encoding, so the file is refused with the line of the first such byte.
-    Reads in chunks, so memory stays bounded whatever the file's size.
+    A UTF-8 or UTF-16 byte-order mark decides; otherwise text that is valid UTF-8 with non-ASCII bytes is
+    UTF-8 and the rest ISO-8859-1. The quick look reads the first and last 4 MB; DuckDB itself refuses a
+    "latin-1" file holding bytes 0x80–0x9F, and then `full=True` scans the whole file (in chunks, memory
+    bounded) to name the line of the first such byte: only Windows-1252 uses them for text (€, „, –), and
+    DuckDB cannot read that encoding.
     """
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise IngestError(f"{rel}: the file is empty")
     with open(path, "rb") as f:
-        head = f.read(4)
+        head = f.read(_CHUNK)
         if head.startswith(BOM_UTF8):
             return "utf-8"
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             return "utf-16"
+        if not full:
+            chunks = [head]
+            if size > _CHUNK:
+                f.seek(max(_CHUNK, size - _CHUNK))
+                tail = f.read()
+                chunks.append(tail.lstrip(bytes(range(0x80, 0xC0))))  # start at a character boundary
+            return "utf-8" if _is_utf8_text(chunks) else "latin-1"
         f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         is_utf8, has_high, line, first_c1 = True, False, 1, None
         for chunk in iter(lambda: f.read(_CHUNK), b""):
-            has_high = has_high or max(chunk) > 0x7F
+            has_high = has_high or not chunk.isascii()
             if is_utf8:
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     is_utf8 = False
-            if first_c1 is None and (match := _C1.search(chunk)):
+            if first_c1 is None and len(chunk.translate(None, _C1_BYTES)) != len(chunk):
+                match = _C1.search(chunk)
                 first_c1 = (line + chunk.count(b"\n", 0, match.start()), match.group()[0])
             line += chunk.count(b"\n")
     if is_utf8 and has_high:
         return "utf-8"
-    if first_c1:
+    if first_c1 and not is_utf8:
         raise IngestError(
             f"{rel}: line {first_c1[0]}: byte 0x{first_c1[1]:02X} is not ISO-8859-1 text; the file looks like "
             "Windows-1252 (e.g. €), which cannot be read: save it as UTF-8 or ISO-8859-1 and add it again"
         )
     return "latin-1"
+
+
+def _is_utf8_text(chunks: list[bytes]) -> bool:
+    if all(c.isascii() for c in chunks):
+        return False
+    for chunk in chunks:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(chunk, final=False)
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _first_line(path: Path, encoding: str) -> str:
@@ -116,7 +138,9 @@ def _create_from_files(
     try:
         con.execute(f"create or replace table raw.{table} as {union}", params)
     except duckdb.Error as exc:
-        for i, path in enumerate(files):  # name the file that fails
+        for i, path in enumerate(files):  # name the file that fails, and why if it is the encoding
+            if "encoded" in str(exc):
+                sniff_encoding(path, _rel(path, base_dir), full=True)
             try:
                 con.execute(f"select count(*) from ({part(i)})", {f"path_{i}": str(path), f"rel_{i}": ""})
             except duckdb.Error as file_exc:
@@ -147,6 +171,11 @@ def _sol_layout(path: Path, rel: str) -> tuple[str, dict[str, int]]:
         problems += [f"unexpected column(s) {', '.join(repr(e) for e in extra)}"] if extra else []
         raise IngestError(f"{rel}: line 1: {'; '.join(problems)}; a SOL Databasfil has {SOL_HEADER}")
     positions[SOL_RATE] = rate[0]
+    python_encoding = {"utf-16": "utf-16", "utf-8": "utf-8-sig"}.get(encoding, "latin-1")
+    with open(path, encoding=python_encoding, errors="replace", newline="") as f:
+        f.readline()
+        if not f.readline().strip():
+            raise IngestError(f"{rel}: has a header but no data rows")
     return encoding, positions
 
 
@@ -163,17 +192,18 @@ def load_bra_sol(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     def select_sql(path: Path) -> str:
         encoding, pos = layouts[path]
         fields = ", ".join(f"fields[{pos[c]}] as {c}" for c in [*SOL_NAMES.values(), SOL_RATE])
+        malformed = f"len(fields) <> {n_fields + 1} or fields[{n_fields + 1}] <> ''"
         return (
-            f"select {fields}, len(fields) as field_count, fields[{n_fields + 1}] as trailing_field "
-            "from (select string_split(line, ';') as fields from read_csv($path, delim='\x01', header=false, "
+            f"select {fields}, case when {malformed} then len(fields) end as malformed_field_count "
+            "from (select string_split(line, ';') as fields from read_csv($path, delim='\\x01', header=false, "
             f"skip=1, encoding='{encoding}', quote='', escape='', columns={{'line': 'varchar'}}))"
         )
 
     rows = _create_from_files(con, "bra_sol", files, raw_dir, select_sql, header_lines=1)
     bad = con.execute(
-        f"""
-        select source_file, source_row, field_count from raw.bra_sol
-        where not (field_count = {n_fields + 1} and coalesce(trailing_field, '') = '')
+        """
+        select source_file, source_row, malformed_field_count from raw.bra_sol
+        where malformed_field_count is not null
         order by source_file, source_row
         limit 3
         """
@@ -184,10 +214,6 @@ def load_bra_sol(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
             f"{bad[0][0]}: {where}; a SOL row has {n_fields} fields ({SOL_HEADER}) and ends with ';' "
             "(a cut-off or re-saved file?)"
         )
-    counts = dict(con.execute("select source_file, count(*) from raw.bra_sol group by source_file").fetchall())
-    empty = [_rel(p, raw_dir) for p in files if not counts.get(_rel(p, raw_dir))]
-    if empty:
-        raise IngestError(f"{empty[0]}: has a header but no data rows")
     return rows
 
 
