@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from flows.config import DEFAULT_MUNICIPALITY, PROJECT_DIR, RAW_DIR, Settings
+from flows.config import CURATED_DIR, DEFAULT_MUNICIPALITY, PROJECT_DIR, RAW_DIR, REPORTS_OUT_DIR, Settings
 
 app = typer.Typer(
     help="Build the yearly lägesbild (safety situation picture) of a Swedish municipality.",
@@ -67,16 +67,27 @@ def run(
         typer.Option(help="Comma-separated peer municipalities (default: data/catalogue/peers.csv)."),
     ] = None,
     pdf: Annotated[bool, typer.Option(help="Also write PDF reports.")] = True,
+    raw_dir: Annotated[Path, typer.Option(help="Folder of raw files (bra/, scb/, survey/, ...).")] = RAW_DIR,
+    curated_dir: Annotated[Path, typer.Option(help="Where the DuckDB file and Parquet go.")] = CURATED_DIR,
+    reports_dir: Annotated[Path, typer.Option(help="Where the reports go.")] = REPORTS_OUT_DIR,
 ) -> None:
     """Run the yearly flow: ingest, validate, build curated tables, render HTML and PDF reports."""
     from flows import ingest, manifest, regions, validate
 
     try:
-        code, _ = regions.resolve(kommun, RAW_DIR)
-        peer_codes = tuple(regions.resolve(p, RAW_DIR)[0] for p in peers.split(",")) if peers else ()
-    except regions.UnknownMunicipality as exc:
+        code, _ = regions.resolve(kommun, raw_dir)
+        peer_codes = tuple(regions.resolve(p, raw_dir)[0] for p in peers.split(",")) if peers else ()
+    except (regions.UnknownMunicipality, OSError) as exc:
         _fail(str(exc))
-    settings = Settings(municipality_code=code, year=year, peer_codes=peer_codes, render_pdf=pdf)
+    settings = Settings(
+        municipality_code=code,
+        year=year,
+        peer_codes=peer_codes,
+        render_pdf=pdf,
+        raw_dir=raw_dir.resolve(),
+        curated_dir=curated_dir.resolve(),
+        reports_dir=reports_dir.resolve(),
+    )
 
     configure_prefect()
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings

@@ -101,3 +101,24 @@ def test_a_failing_expectation_stops_publication(published, raw_copy):
         yearly_lagesbild(bad)
     assert f"{SOL} line {lines + 1} value '-3'" in str(failed.value)
     assert _state(settings.curated_dir, settings.reports_dir) == before
+
+
+def test_the_command_line_reports_a_failure_in_one_line(published, raw_copy):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    settings, _ = published
+    before = _state(settings.curated_dir, settings.reports_dir)
+    lines = (raw_copy / SOL).read_text(encoding="latin-1").count("\n")
+    with open(raw_copy / SOL, "a", encoding="latin-1", newline="\n") as f:
+        f.write("Malmö kommun;Testbrott;År;2025;12 3x;..;\n")
+    manifest.record_synthetic(raw_copy, [SOL])
+    args = ["run", "--no-pdf", "--raw-dir", str(raw_copy), "--curated-dir", str(settings.curated_dir)]
+    result = CliRunner().invoke(app, [*args, "--reports-dir", str(settings.reports_dir)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: validation failed: stg_bra__reported_crime column count_text:")
+    assert last.endswith(f"{SOL} line {lines + 1} value '12 3x'")
+    assert _state(settings.curated_dir, settings.reports_dir) == before
