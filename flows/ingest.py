@@ -217,11 +217,37 @@ def load_bra_sol(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     return rows
 
 
+REQUIRED = {
+    "survey_results": [("ar",), ("indikator",), ("enhet",), ("varde",), ("omrade", "kommun")],
+    "local_measures": [("kommun",), ("ar",)],
+    "scb_population_long": [("Kommun",), ("År",), ("Befolkning",)],
+    "municipalities": [("municipality_code",), ("municipality_name",), ("bra_region_label",)],
+    "catalogue_areas": [("area_id",), ("area_number",), ("slug",), ("title_sv",), ("coverage",)],
+    "catalogue_indicators": [("indicator_id",), ("area_id",), ("title_sv",), ("source",), ("unit",)],
+    "catalogue_indicator_components": [("indicator_id",), ("component",)],
+    "catalogue_peers": [("municipality_code",), ("peer_code",)],
+}
+
+
+def _check_header(path: Path, rel: str, encoding: str, delim: str, required: list[tuple[str, ...]]) -> None:
+    header = _first_line(path, encoding)
+    if delim not in header and len(required) > 1:
+        found = next((d for d in (";", ",", "\t") if d != delim and d in header), None)
+        detail = f"; it is {found!r}-separated" if found else ""
+        raise IngestError(f"{rel}: line 1: expected a {delim!r}-separated header{detail}")
+    names = {n.strip().strip('"') for n in header.split(delim)}
+    missing = [" or ".join(options) for options in required if not names & set(options)]
+    if missing:
+        raise IngestError(f"{rel}: line 1: missing column(s) {', '.join(missing)}")
+
+
 def _load_text_table(con: duckdb.DuckDBPyConnection, table: str, files: list[Path], base_dir: Path, delim: str) -> int:
-    """A plain delimited text file with a header row, every column kept as text."""
+    """A plain delimited text file with a header row, every column kept as text; required columns checked."""
 
     def select_sql(path: Path) -> str:
-        encoding = sniff_encoding(path, _rel(path, base_dir))
+        rel = _rel(path, base_dir)
+        encoding = sniff_encoding(path, rel)
+        _check_header(path, rel, encoding, delim, REQUIRED.get(table, []))
         return f"select * from read_csv($path, header=true, all_varchar=true, delim='{delim}', encoding='{encoding}')"
 
     return _create_from_files(con, table, files, base_dir, select_sql, header_lines=1)

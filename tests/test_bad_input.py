@@ -95,6 +95,12 @@ def test_bad_values_stop_publication(published, small_raw_copy, name, message):
     assert message in _fails(published, small_raw_copy, validate.ValidationFailed)
 
 
+def test_a_survey_file_without_values_is_refused(published, small_raw_copy):
+    _with(small_raw_copy, "survey_missing_column.csv", folder="survey")
+    message = _fails(published, small_raw_copy, ingest.IngestError)
+    assert message == "survey/survey_missing_column.csv: line 1: missing column(s) varde"
+
+
 def test_survey_percentage_over_100_stops_publication(published, small_raw_copy):
     _with(small_raw_copy, "survey_percent_over_100.csv", folder="survey")
     message = _fails(published, small_raw_copy, validate.ValidationFailed)
