@@ -20,7 +20,7 @@ import jinja2
 import pandas as pd
 import typst
 
-from flows import charts, fmt
+from flows import charts, fmt, needs
 from flows.config import TEMPLATES_DIR, Settings
 from flows.stats import Change, poisson_rate_change, two_proportion_change
 
@@ -56,6 +56,10 @@ class CrimeIndicator:
     change_text: str
     trend: list[dict]
     comparison: list[dict]
+    change_3y: Change | None = None  # against the mean of the three years before
+    change_3y_text: str = ""
+    level: str | None = None  # proposed grönt/gult/rött (flows/needs.py), never a decision
+    level_rule: str = ""
     chart_data: pd.DataFrame | None = field(default=None, repr=False)  # all compared regions, for the chart
     chart_file: str = ""
     chart_svg: str = ""
@@ -72,6 +76,8 @@ class SurveyIndicator:
     latest: dict | None
     change: Change | None
     change_text: str
+    level: str | None = None
+    level_rule: str = ""
     chart_file: str = ""
     chart_svg: str = ""
     alt_text: str = ""
@@ -198,6 +204,16 @@ def _change_text(change: Change | None, what: str) -> str:
     return f"{verdict} jämfört med föregående år ({change.test}, {fmt.p_value(change.p_value)})."
 
 
+def _change_3y_text(change: Change | None, year: int) -> str:
+    if change is None:
+        return "Jämförelse med medelvärdet för de tre föregående åren saknas."
+    verdict = VERDICT_SV[change.verdict].capitalize()
+    return (
+        f"{verdict} jämfört med medelvärdet {year - 3}–{year - 1} "
+        f"({fmt.number(change.reference * 100000, 1)} per 100 000; {change.test}, {fmt.p_value(change.p_value)})."
+    )
+
+
 def crime_indicators(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -233,6 +249,16 @@ def crime_indicators(
                 float(cur.population.iloc[0]),
                 int(prev.reported_count.iloc[0]),
                 float(prev.population.iloc[0]),
+            )
+        base = own[(own.year >= year - 3) & (own.year < year)]
+        change_3y = None
+        if len(cur) and len(base) == 3 and pd.notna(cur.population.iloc[0]) and base.population.notna().all():
+            # The three years before as one exposure: their counts and populations summed.
+            change_3y = poisson_rate_change(
+                int(cur.reported_count.iloc[0]),
+                float(cur.population.iloc[0]),
+                int(base.reported_count.sum()),
+                float(base.population.sum()),
             )
         latest = rows[rows.year == year]
         comparison = []
@@ -273,6 +299,21 @@ def crime_indicators(
                 is_preliminary=bool(cur.is_preliminary.iloc[0]) if len(cur) else False,
                 change=change,
                 change_text=_change_text(change, ind["title_sv"].lower()),
+                change_3y=change_3y,
+                change_3y_text=_change_3y_text(change_3y, year),
+                **dict(
+                    zip(
+                        ("level", "level_rule"),
+                        needs.crime_level(
+                            change_3y,
+                            float(cur.rate_per_100k.iloc[0])
+                            if len(cur) and pd.notna(cur.rate_per_100k.iloc[0])
+                            else None,
+                            comparison[1]["rate"],
+                        ),
+                        strict=True,
+                    )
+                ),
                 trend=trend,
                 comparison=comparison,
                 chart_data=rows.assign(region_name=rows.region_code.map(names)),
@@ -329,6 +370,8 @@ def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_i
                 latest=latest,
                 change=change,
                 change_text=text,
+                level=needs.survey_level(change)[0] if latest else None,
+                level_rule=needs.survey_level(change)[1] if latest else "",
             )
         )
     return out

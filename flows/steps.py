@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flows import db, ingest, publish, report, validate
+from flows import db, ingest, needs, publish, report, validate
 from flows.config import DB_NAME, Settings
 
 VERSIONS_DIR = ".versions"
@@ -103,6 +103,7 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
     version = Path(tempfile.mkdtemp(prefix=f".{year}.{publish.new_version_id()}", dir=final.parent))
     try:
         timings = report.render_all(overview, version, render_pdf=settings.render_pdf)
+        needs.write(overview, settings.curated_dir, report.slugify(overview.municipality))
         (version / publish.COMPLETE).write_text("rendered\n", encoding="utf-8")
         publish.swap_symlink(final, version)
     except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from pathlib import Path
 
@@ -80,6 +81,8 @@ def test_every_mart_has_a_parquet_file_and_numbers_are_right(published):
     assert {p.stem for p in settings.curated_dir.glob("*.parquet")} == marts
     assert row == [(58481, 361376, 16182.9)]
     assert parquet == rows
+    export = json.loads((settings.curated_dir / "behovsanalys_malmo_2025.json").read_text(encoding="utf-8"))
+    assert {r["indicator_id"] for r in export["indicators"]} >= {"VNR-01", "TRG-S02", "DRG-01"}
     versions = list((settings.curated_dir / ".versions").iterdir())
     assert [v for v in versions if not (v / "COMPLETE").exists()] == []
     assert (settings.curated_dir / "current").resolve() in {v.resolve() for v in versions}

@@ -1,0 +1,211 @@
+"""The needs-analysis (behovsanalys) export: one row per indicator, as CSV and JSON with a documented schema.
+
+Each row carries a *proposed* level (grönt/gult/rött) and the rule that produced it. The level is a
+proposal for the local working group, never a decision; the export says so in every row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flows.config import CATALOGUE_DIR
+from flows.stats import Change
+
+if TYPE_CHECKING:
+    from flows.report import Overview
+
+SCHEMA_PATH = CATALOGUE_DIR / "behovsanalys.schema.json"
+SCHEMA_VERSION = "1"
+HIGH_VS_RIKET = 1.25
+
+RULE_RED = "rött: säkerställd ökning mot medelvärdet för de tre föregående åren och nivå över riket"
+RULE_YELLOW_TREND = "gult: säkerställd ökning mot medelvärdet för de tre föregående åren"
+RULE_YELLOW_LEVEL = f"gult: nivå minst {HIGH_VS_RIKET:.2f} gånger rikets".replace(".", ",")
+RULE_GREEN = "grönt: ingen säkerställd ökning och nivå under 1,25 gånger rikets"
+RULE_SURVEY_RED = "rött: säkerställd försämring mot föregående mätning"
+RULE_SURVEY_GREEN = "grönt: ingen säkerställd försämring mot föregående mätning"
+RULE_NO_TEST = "bedöms inte: förändringen kan inte prövas statistiskt"
+
+
+def crime_level(change_3y: Change | None, rate: float | None, riket_rate: float | None) -> tuple[str | None, str]:
+    """Proposed level for a register indicator where a higher rate is worse."""
+    if change_3y is None or rate is None:
+        return None, RULE_NO_TEST
+    above_riket = riket_rate is not None and rate > riket_rate
+    if change_3y.verdict == "increase" and above_riket:
+        return "rött", RULE_RED
+    if change_3y.verdict == "increase":
+        return "gult", RULE_YELLOW_TREND
+    if riket_rate and rate >= HIGH_VS_RIKET * riket_rate:
+        return "gult", RULE_YELLOW_LEVEL
+    return "grönt", RULE_GREEN
+
+
+def survey_level(change: Change | None) -> tuple[str | None, str]:
+    """Proposed level for a survey indicator; every survey item in the catalogue is worse when higher."""
+    if change is None:
+        return None, RULE_NO_TEST
+    if change.verdict == "increase":
+        return "rött", RULE_SURVEY_RED
+    return "grönt", RULE_SURVEY_GREEN
+
+
+def _verdict(change: Change | None) -> dict:
+    return {
+        "relative": None if change is None or change.relative is None else round(change.relative, 4),
+        "p_value": None if change is None or change.p_value is None else round(change.p_value, 6),
+        "verdict": None if change is None else change.verdict,
+        "test": None if change is None else change.test,
+    }
+
+
+def rows(overview: Overview) -> list[dict]:
+    """One row per catalogue indicator of the six areas that has data for the municipality."""
+    out = []
+    common = {
+        "schema_version": SCHEMA_VERSION,
+        "municipality_code": overview.municipality_code,
+        "municipality": overview.municipality,
+        "year": overview.year,
+        "level_is_proposal": True,
+    }
+    for area in overview.areas:
+        area_caveats = [area.coverage_note] if area.coverage in ("svag", "saknas") else []
+        for ind in area.crime:
+            riket = next((c for c in ind.comparison if c["region"] == "Riket"), {})
+            own_and_peers = [c for c in ind.comparison if c["region"] != "Riket" and c["rate"] is not None]
+            rank = sorted(own_and_peers, key=lambda c: -c["rate"]).index(ind.comparison[0]) + 1 if ind.rate else None
+            level, rule = ind.level, ind.level_rule
+            caveats = ["Anmälda brott, inte alla begångna brott."] + area_caveats
+            if ind.is_enforcement_driven:
+                caveats.append("Antalet speglar till stor del myndigheternas insatser.")
+            if ind.is_preliminary:
+                caveats.append("Preliminära uppgifter.")
+            if area.has_synthetic:
+                caveats.append("Bygger på demodata.")
+            out.append(
+                common
+                | {
+                    "indicator_id": ind.indicator_id,
+                    "area_id": area.area_id,
+                    "area": area.title,
+                    "indicator": ind.title,
+                    "source": "bra",
+                    "unit": "anmälda brott",
+                    "value": ind.count,
+                    "rate_per_100k": ind.rate,
+                    "population": ind.population,
+                    "population_year": ind.population_year,
+                    "interval_low": None,
+                    "interval_high": None,
+                    "respondents": None,
+                    "change_previous_year": _verdict(ind.change),
+                    "change_three_year_mean": _verdict(ind.change_3y),
+                    "riket_rate_per_100k": riket.get("rate"),
+                    "rate_relative_to_riket": round(ind.rate / riket["rate"], 4)
+                    if ind.rate and riket.get("rate")
+                    else None,
+                    "peer_rank": rank,
+                    "peers_compared": [c["region"] for c in own_and_peers],
+                    "caveats": caveats,
+                    "proposed_level": level,
+                    "level_rule": rule,
+                }
+            )
+        for s in area.survey:
+            if not s.latest:
+                continue
+            level, rule = s.level, s.level_rule
+            caveats = list(area_caveats)
+            if s.latest["respondents"] is None:
+                caveats.append("Antal svarande saknas: osäkerheten kan inte beräknas.")
+            if s.latest["is_synthetic"]:
+                caveats.append("Bygger på demodata.")
+            out.append(
+                common
+                | {
+                    "indicator_id": s.indicator_id,
+                    "area_id": area.area_id,
+                    "area": area.title,
+                    "indicator": s.title,
+                    "source": "survey",
+                    "unit": s.unit,
+                    "value": s.latest["value"],
+                    "rate_per_100k": None,
+                    "population": None,
+                    "population_year": None,
+                    "interval_low": s.latest["ci_low"],
+                    "interval_high": s.latest["ci_high"],
+                    "respondents": s.latest["respondents"],
+                    "change_previous_year": _verdict(s.change),
+                    "change_three_year_mean": _verdict(None),
+                    "riket_rate_per_100k": None,
+                    "rate_relative_to_riket": None,
+                    "peer_rank": None,
+                    "peers_compared": [],
+                    "caveats": caveats,
+                    "proposed_level": level,
+                    "level_rule": rule,
+                    "survey_year": s.latest["year"],
+                }
+            )
+    for row in out:
+        row.setdefault("survey_year", None)
+    return out
+
+
+CSV_COLUMNS = [
+    "schema_version", "municipality_code", "municipality", "year", "indicator_id", "area_id", "area",
+    "indicator", "source", "unit", "value", "rate_per_100k", "population", "population_year", "interval_low",
+    "interval_high", "respondents", "survey_year", "change_previous_year_relative", "change_previous_year_p_value",
+    "change_previous_year_verdict", "change_three_year_mean_relative", "change_three_year_mean_p_value",
+    "change_three_year_mean_verdict", "riket_rate_per_100k", "rate_relative_to_riket", "peer_rank",
+    "peers_compared", "caveats", "proposed_level", "level_rule", "level_is_proposal",
+]  # fmt: skip
+
+
+def _flat(row: dict) -> dict:
+    flat = {k: v for k, v in row.items() if not isinstance(v, dict | list)}
+    for key in ("change_previous_year", "change_three_year_mean"):
+        for part in ("relative", "p_value", "verdict"):
+            flat[f"{key}_{part}"] = row[key][part]
+    flat["peers_compared"] = " | ".join(row["peers_compared"])
+    flat["caveats"] = " | ".join(row["caveats"])
+    return {c: flat.get(c) for c in CSV_COLUMNS}
+
+
+def _replace(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        write(f)
+    os.replace(tmp, path)
+
+
+def write(overview: Overview, folder: Path, slug: str) -> tuple[Path, Path]:
+    """Write behovsanalys_<kommun>_<year>.csv and .json into folder (each replaced atomically)."""
+    data = rows(overview)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"behovsanalys_{slug}_{overview.year}"
+    csv_path, json_path = folder / f"{stem}.csv", folder / f"{stem}.json"
+
+    def write_csv(f) -> None:
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_flat(r) for r in data)
+
+    document = {
+        "schema": f"behovsanalys/{SCHEMA_VERSION}",
+        "municipality_code": overview.municipality_code,
+        "municipality": overview.municipality,
+        "year": overview.year,
+        "generated": overview.generated,
+        "note": "Nivåerna (grönt/gult/rött) är förslag som regeln i level_rule gav; arbetsgruppen beslutar.",
+        "indicators": data,
+    }
+    _replace(csv_path, write_csv)
+    _replace(json_path, lambda f: json.dump(document, f, ensure_ascii=False, indent=2, default=str))
+    return csv_path, json_path

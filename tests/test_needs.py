@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import csv
+import json
+
+import jsonschema
+import pytest
+
+from flows import db, needs, report
+from flows.config import Settings
+from flows.stats import Change, poisson_rate_change
+
+UP = Change(120 / 1e5, 90 / 1e5, 0.01, "exakt Poissontest")
+FLAT = Change(100 / 1e5, 95 / 1e5, 0.6, "exakt Poissontest")
+DOWN = Change(80 / 1e5, 120 / 1e5, 0.001, "exakt Poissontest")
+
+
+@pytest.mark.parametrize(
+    ("change", "rate", "riket", "level"),
+    [
+        (UP, 120.0, 100.0, "rött"),  # significant increase and above riket
+        (UP, 90.0, 100.0, "gult"),  # significant increase, below riket
+        (FLAT, 130.0, 100.0, "gult"),  # no change, but at least 1,25 × riket
+        (FLAT, 124.0, 100.0, "grönt"),
+        (DOWN, 200.0, 100.0, "gult"),  # a decrease does not make a high level green
+        (DOWN, 80.0, 100.0, "grönt"),
+        (None, 80.0, 100.0, None),
+    ],
+)
+def test_crime_level_rule(change, rate, riket, level):
+    got, rule = needs.crime_level(change, rate, riket)
+    assert got == level
+    assert rule.startswith(level) if level else rule == needs.RULE_NO_TEST
+
+
+def test_survey_level_rule():
+    assert needs.survey_level(UP) == ("rött", needs.RULE_SURVEY_RED)
+    assert needs.survey_level(FLAT) == ("grönt", needs.RULE_SURVEY_GREEN)
+    assert needs.survey_level(None) == (None, needs.RULE_NO_TEST)
+
+
+@pytest.fixture(scope="module")
+def overview(bundled_db):
+    with db.connect(bundled_db, read_only=True) as con:
+        return report.build_context(con, Settings(), 2025)
+
+
+def test_three_year_comparison_uses_summed_counts_and_populations(overview):
+    ind = next(i for a in overview.areas for i in a.crime if i.indicator_id == "DRG-02")
+    trend = {t["year"]: t for t in ind.trend}
+    expected = poisson_rate_change(
+        trend[2025]["count"],
+        trend[2025]["population"],
+        sum(trend[y]["count"] for y in (2022, 2023, 2024)),
+        sum(trend[y]["population"] for y in (2022, 2023, 2024)),
+    )
+    assert ind.change_3y == expected
+    assert ind.change_3y_text.startswith(
+        report.VERDICT_SV[expected.verdict].capitalize() + " jämfört med medelvärdet 2022–2024"
+    )
+
+
+def test_export_validates_against_its_schema(overview, tmp_path):
+    csv_path, json_path = needs.write(overview, tmp_path, "malmo")
+    assert (csv_path.name, json_path.name) == ("behovsanalys_malmo_2025.csv", "behovsanalys_malmo_2025.json")
+    document = json.loads(json_path.read_text(encoding="utf-8"))
+    jsonschema.validate(document, json.loads(needs.SCHEMA_PATH.read_text(encoding="utf-8")))
+    with open(csv_path, encoding="utf-8", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert [r["indicator_id"] for r in table] == [r["indicator_id"] for r in document["indicators"]]
+    assert all(r["level_is_proposal"] == "True" for r in table)
+
+
+def test_export_rows_carry_the_report_numbers(overview, tmp_path):
+    _, json_path = needs.write(overview, tmp_path, "malmo")
+    rows = {r["indicator_id"]: r for r in json.loads(json_path.read_text(encoding="utf-8"))["indicators"]}
+    vnr = next(i for a in overview.areas for i in a.crime if i.indicator_id == "VNR-01")
+    row = rows["VNR-01"]
+    assert (row["value"], row["rate_per_100k"], row["population"]) == (72, 19.9, 361376)
+    assert row["riket_rate_per_100k"] == vnr.comparison[1]["rate"]
+    assert row["rate_relative_to_riket"] == round(19.9 / vnr.comparison[1]["rate"], 4)
+    assert row["peers_compared"] == ["Malmö", "Stockholm", "Göteborg"]
+    assert (row["proposed_level"], row["level_rule"]) == (vnr.level, vnr.level_rule)
+    survey = rows["TRG-S02"]
+    assert survey["source"] == "survey" and survey["respondents"] > 0
+    assert survey["interval_low"] < survey["value"] < survey["interval_high"]
+    assert "Anmälda brott, inte alla begångna brott." in row["caveats"]
+    support = [r for r in rows.values() if r["area_id"] == "stod-brottsutsatta"]
+    assert support and all(
+        any(c.startswith("Det finns ingen bra statistisk indikator") for c in r["caveats"]) for r in support
+    )
