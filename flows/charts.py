@@ -7,7 +7,7 @@ import pandas as pd
 import vl_convert as vlc
 
 WIDTH, HEIGHT = 460, 190
-PALETTE = ["#1f4e79", "#9c9c9c", "#c55a11", "#548235", "#7030a0", "#bf9000"]
+PALETTE = ["#1f4e79", "#9c9c9c", "#7030a0", "#c55a11", "#548235", "#bf9000", "#2e75b6"]
 
 
 def _svg(chart: alt.Chart) -> str:

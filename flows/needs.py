@@ -76,8 +76,9 @@ def rows(overview: Overview) -> list[dict]:
     for area in overview.areas:
         area_caveats = [area.coverage_note] if area.coverage in ("svag", "saknas") else []
         for ind in area.crime:
-            riket = next((c for c in ind.comparison if c["region"] == "Riket"), {})
-            own_and_peers = [c for c in ind.comparison if c["region"] != "Riket" and c["rate"] is not None]
+            riket = next((c for c in ind.comparison if c["kind"] == "riket"), {})
+            county = next((c for c in ind.comparison if c["kind"] == "lan"), {})
+            own_and_peers = [c for c in ind.comparison if c["kind"] in ("kommun", "peer") and c["rate"] is not None]
             rank = sorted(own_and_peers, key=lambda c: -c["rate"]).index(ind.comparison[0]) + 1 if ind.rate else None
             level, rule = ind.level, ind.level_rule
             caveats = ["Anmälda brott, inte alla begångna brott."] + area_caveats
@@ -106,6 +107,7 @@ def rows(overview: Overview) -> list[dict]:
                     "change_previous_year": _verdict(ind.change),
                     "change_three_year_mean": _verdict(ind.change_3y),
                     "riket_rate_per_100k": riket.get("rate"),
+                    "county_rate_per_100k": county.get("rate"),
                     "rate_relative_to_riket": round(ind.rate / riket["rate"], 4)
                     if ind.rate and riket.get("rate")
                     else None,
@@ -144,6 +146,7 @@ def rows(overview: Overview) -> list[dict]:
                     "change_previous_year": _verdict(s.change),
                     "change_three_year_mean": _verdict(None),
                     "riket_rate_per_100k": None,
+                    "county_rate_per_100k": None,
                     "rate_relative_to_riket": None,
                     "peer_rank": None,
                     "peers_compared": [],
@@ -163,8 +166,8 @@ CSV_COLUMNS = [
     "indicator", "source", "unit", "value", "rate_per_100k", "population", "population_year", "interval_low",
     "interval_high", "respondents", "survey_year", "change_previous_year_relative", "change_previous_year_p_value",
     "change_previous_year_verdict", "change_three_year_mean_relative", "change_three_year_mean_p_value",
-    "change_three_year_mean_verdict", "riket_rate_per_100k", "rate_relative_to_riket", "peer_rank",
-    "peers_compared", "caveats", "proposed_level", "level_rule", "level_is_proposal",
+    "change_three_year_mean_verdict", "riket_rate_per_100k", "county_rate_per_100k", "rate_relative_to_riket",
+    "peer_rank", "peers_compared", "caveats", "proposed_level", "level_rule", "level_is_proposal",
 ]  # fmt: skip
 
 

@@ -228,7 +228,12 @@ def crime_indicators(
         f"select * from mart_indicator_catalogue where source = 'bra' and {area_filter} order by indicator_id",
         {"area": area_id} if area_id else None,
     )
-    regions = [settings.municipality_code, "00", *peers]
+    county = con.execute(
+        "select county_code from mart_regions where region_code = $m", {"m": settings.municipality_code}
+    ).fetchall()
+    county_codes = [county[0][0]] if county and county[0][0] else []
+    regions = [settings.municipality_code, "00", *county_codes, *peers]
+    kinds = {settings.municipality_code: "kommun", "00": "riket"} | dict.fromkeys(county_codes, "lan")
     data = con.execute(
         """
         select * from mart_crime_indicators_by_region_year
@@ -267,6 +272,7 @@ def crime_indicators(
             comparison.append(
                 {
                     "region": names.get(code, code),
+                    "kind": kinds.get(code, "peer"),
                     "count": int(r.reported_count.iloc[0]) if len(r) else None,
                     "rate": float(r.rate_per_100k.iloc[0]) if len(r) and pd.notna(r.rate_per_100k.iloc[0]) else None,
                     "population": int(r.population.iloc[0]) if len(r) and pd.notna(r.population.iloc[0]) else None,
@@ -560,12 +566,12 @@ def attach_charts(overview: Overview, chart_dir: Path) -> int:
     """Draw every chart once as an SVG file and attach it (and its alt text) to its indicator."""
     chart_dir.mkdir(parents=True, exist_ok=True)
     n = 0
-    order = [overview.municipality, "Riket", *overview.peers]
     for area_slug, indicators in [("oversikt", overview.totals)] + [(a.slug, a.crime) for a in overview.areas]:
         for ind in indicators:
             frame = ind.chart_data
             if frame is None or frame.empty:
                 continue
+            order = [c["region"] for c in ind.comparison]
             ind.chart_svg = charts.rate_trend(
                 frame, "Per 100 000 invånare", [r for r in order if r in set(frame.region_name)]
             )

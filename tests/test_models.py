@@ -370,7 +370,11 @@ def test_int_regions(con):
         [("1280", "Malmö", "12", "Skåne län", 8461, "Malmö kommun")],
     )
     rows = run(con, "int_regions", "region_code, region_name, region_type, bra_region_label", "region_code")
-    assert rows == [("00", "Riket", "riket", "Hela landet"), ("1280", "Malmö", "kommun", "Malmö kommun")]
+    assert rows == [
+        ("00", "Riket", "riket", "Hela landet"),
+        ("12", "Skåne län", "lan", None),
+        ("1280", "Malmö", "kommun", "Malmö kommun"),
+    ]
 
 
 def test_int_population_by_region_year(con):
@@ -403,6 +407,7 @@ def test_int_population_by_region_year(con):
     assert rows == [
         ("00", 2020, 473941, "a.csv, b.csv", True),
         ("00", 2021, 10434247, "b.csv", True),
+        ("12", 2020, 473941, "a.csv, b.csv", True),  # Skåne: both its municipalities are present
         ("1280", 2020, 348000, "b.csv", True),
         ("1280", 2021, 350594, "b.csv", True),
         ("1281", 2020, 125941, "a.csv", False),
@@ -444,6 +449,16 @@ def test_int_crime_counts_by_region_year(con):
 def test_int_indicator_counts_by_region_year(con):
     given(
         con,
+        "stg_ref__municipalities",
+        STG_MUNICIPALITIES,
+        [
+            ("1280", "Malmö", "12", "S", 1, "M"),
+            ("1281", "Lund", "12", "S", 2, "L"),
+            ("0180", "Stockholm", "01", "St", 3, "St"),
+        ],
+    )
+    given(
+        con,
         "stg_catalogue__indicators",
         STG_INDICATORS,
         [
@@ -469,15 +484,22 @@ def test_int_indicator_counts_by_region_year(con):
             ("1280", "Narkotikastrafflagen", 2025, 4806, False, "b.txt"),
             ("1280", "Vapenlagen", 2025, 297, True, "a.txt"),
             ("1280", "Narkotikastrafflagen", 2024, 4541, False, "b.txt"),  # Vapenlagen missing: no value
+            ("1281", "Narkotikastrafflagen", 2025, 100, False, "b.txt"),
+            ("1281", "Vapenlagen", 2025, 10, False, "b.txt"),
+            ("0180", "Narkotikastrafflagen", 2025, 7, False, "b.txt"),  # no Vapenlagen: no Stockholms län either
         ],
     )
     rows = run(
         con,
         "int_indicator_counts_by_region_year",
         "indicator_id, region_code, year, reported_count, is_preliminary, source_files",
-        "year",
+        "year, region_code",
     )
-    assert rows == [("ALL-04", "1280", 2025, 5103, True, "a.txt, b.txt")]
+    assert rows == [
+        ("ALL-04", "12", 2025, 5213, True, "a.txt, b.txt"),  # Skåne län: Malmö + Lund
+        ("ALL-04", "1280", 2025, 5103, True, "a.txt, b.txt"),
+        ("ALL-04", "1281", 2025, 110, False, "b.txt"),
+    ]
 
 
 # ---------------------------------------------------------------- marts

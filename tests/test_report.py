@@ -42,8 +42,9 @@ def test_overview_headline_numbers(overview):
         361376,
         2025,
     )
-    assert [c["region"] for c in total.comparison] == ["Malmö", "Riket", "Stockholm", "Göteborg"]
-    gbg = total.comparison[3]
+    assert [c["region"] for c in total.comparison] == ["Malmö", "Riket", "Skåne län", "Stockholm", "Göteborg"]
+    assert [c["kind"] for c in total.comparison] == ["kommun", "riket", "lan", "peer", "peer"]
+    gbg = total.comparison[4]
     assert (gbg["count"], gbg["rate"]) == (84816, 13878.0)
     assert [t["year"] for t in total.trend] == list(range(2015, 2026))
     assert overview.has_synthetic

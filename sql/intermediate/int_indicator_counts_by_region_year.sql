@@ -1,5 +1,6 @@
 -- grain: one row per indicator_id, region_code, year
 -- An indicator is the sum of its catalogue components; a region-year lacking any component has no value.
+-- A county (län) is the sum of its municipalities, only where every one of them has a value.
 with indicators as (
     select * from stg_catalogue__indicators
     where source = 'bra'
@@ -45,7 +46,7 @@ summed as (
     group by indicator_id, region_code, year
 ),
 
-final as (
+municipal as (
     select
         summed.indicator_id,
         summed.region_code,
@@ -56,6 +57,36 @@ final as (
     from summed
     inner join component_total on component_total.indicator_id = summed.indicator_id
     where summed.n_found = component_total.n_components
+),
+
+municipalities as (
+    select * from stg_ref__municipalities
+),
+
+county_size as (
+    select county_code, count(*) as n from municipalities group by county_code
+),
+
+counties as (
+    select
+        municipal.indicator_id,
+        municipalities.county_code as region_code,
+        municipal.year,
+        sum(municipal.reported_count) as reported_count,
+        bool_or(municipal.is_preliminary) as is_preliminary,
+        array_to_string(
+            list_sort(list_distinct(flatten(list(string_split(municipal.source_files, ', '))))), ', '
+        ) as source_files
+    from municipal
+    inner join municipalities on municipalities.municipality_code = municipal.region_code
+    group by municipal.indicator_id, municipalities.county_code, municipal.year
+    having count(*) = (select n from county_size where county_size.county_code = municipalities.county_code)
+),
+
+final as (
+    select * from municipal
+    union all
+    select * from counties
 )
 
 select * from final

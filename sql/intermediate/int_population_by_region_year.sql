@@ -1,7 +1,7 @@
 -- grain: one row per region_code, year
 -- Folkmängd 31 December. Where two files give the same region and year, the later file name wins.
 -- Riket is SCB's own figure where an export has it, else the sum of all municipalities (only when every
--- municipality is present).
+-- municipality is present). A county (län) is the sum of its municipalities, when all of them are present.
 with population as (
     select * from stg_scb__population
     where population is not null and region_code is not null
@@ -11,8 +11,16 @@ source_files as (
     select * from stg_meta__source_files
 ),
 
+municipalities as (
+    select * from stg_ref__municipalities
+),
+
 municipality_count as (
-    select count(*) as n from stg_ref__municipalities
+    select count(*) as n from municipalities
+),
+
+county_size as (
+    select county_code, count(*) as n from municipalities group by county_code
 ),
 
 ranked as (
@@ -48,8 +56,23 @@ summed_riket as (
     having count(*) = (select n from municipality_count)
 ),
 
+summed_counties as (
+    select
+        municipalities.county_code as region_code,
+        chosen.year,
+        cast(sum(chosen.population) as bigint) as population,
+        string_agg(distinct chosen.source_file, ', ' order by chosen.source_file) as source_file,
+        bool_or(chosen.is_synthetic) as is_synthetic
+    from chosen
+    inner join municipalities on municipalities.municipality_code = chosen.region_code
+    group by municipalities.county_code, chosen.year
+    having count(*) = (select n from county_size where county_size.county_code = municipalities.county_code)
+),
+
 final as (
     select * from chosen
+    union all
+    select * from summed_counties
     union all
     select * from summed_riket
     where not exists (

@@ -1,5 +1,6 @@
 -- grain: one row per region_code
--- Municipalities and riket, with the label BRÅ SOL uses for each.
+-- Municipalities, counties (län, SCB's two-digit code) and riket, with the label BRÅ SOL uses for each.
+-- County figures are sums over their municipalities (see int_indicator_counts_by_region_year).
 with municipalities as (
     select * from stg_ref__municipalities
 ),
@@ -12,6 +13,15 @@ final as (
         county_code,
         county_name,
         bra_region_label
+    from municipalities
+    union all
+    select distinct
+        county_code as region_code,
+        county_name as region_name,
+        'lan' as region_type,
+        county_code,
+        county_name,
+        null as bra_region_label
     from municipalities
     union all
     select
