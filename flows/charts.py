@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
@@ -11,7 +12,8 @@ PALETTE = ["#1f4e79", "#9c9c9c", "#7030a0", "#c55a11", "#548235", "#bf9000", "#2
 
 
 def _svg(chart: alt.Chart) -> str:
-    return vlc.vegalite_to_svg(chart.to_json(), allowed_base_urls=[], format_locale="sv-SE")
+    # Altair's schema validation of every spec costs more than drawing it; the specs are built here, fixed.
+    return vlc.vegalite_to_svg(chart.to_json(validate=False), allowed_base_urls=[], format_locale="sv-SE")
 
 
 def rate_trend(frame: pd.DataFrame, title_y: str, region_order: list[str]) -> str:
@@ -45,3 +47,51 @@ def survey_trend(frame: pd.DataFrame, title_y: str) -> str:
     )
     bars = base.mark_errorbar(color=PALETTE[0], ticks=True).encode(y=alt.Y("ci_low:Q", title=title_y), y2="ci_high:Q")
     return _svg((bars + points).properties(width=WIDTH, height=HEIGHT))
+
+
+Z95, Z998 = 1.959963984540054, 3.090232306167813
+
+
+def funnel_limits(riket_rate_per_100k: float, populations: np.ndarray) -> pd.DataFrame:
+    """Control limits of a rate per 100 000 against population (normal approximation to Poisson)."""
+    p = riket_rate_per_100k / 100000
+    se = np.sqrt(p / populations) * 100000
+    return pd.DataFrame(
+        {
+            "population": populations,
+            "low_998": np.maximum(0, riket_rate_per_100k - Z998 * se),
+            "low_95": np.maximum(0, riket_rate_per_100k - Z95 * se),
+            "centre": riket_rate_per_100k,
+            "high_95": riket_rate_per_100k + Z95 * se,
+            "high_998": riket_rate_per_100k + Z998 * se,
+        }
+    )
+
+
+def funnel(points: pd.DataFrame, riket_rate_per_100k: float, highlight: list[str]) -> str:
+    """Funnel plot: every municipality's rate against its population, with 95 % and 99,8 % limits."""
+    data = points[["region_name", "population", "rate_per_100k"]].dropna()
+    low, high = max(1000, data.population.min() * 0.8), data.population.max() * 1.2
+    grid = np.geomspace(low, high, 40)
+    limits = funnel_limits(riket_rate_per_100k, grid).melt("population", var_name="limit", value_name="rate")
+    x = alt.X(
+        "population:Q",
+        title="Folkmängd (logaritmisk skala)",
+        scale=alt.Scale(type="log", domain=[low, high], nice=False),
+    )
+    y = alt.Y("rate:Q", title="Per 100 000 invånare")
+    dash = alt.condition(alt.datum.limit == "centre", alt.value([1, 0]), alt.value([4, 3]))
+    lines = (
+        alt.Chart(limits).mark_line(color="#7f7f7f", strokeWidth=1).encode(x=x, y=y, detail="limit:N", strokeDash=dash)
+    )
+    base = alt.Chart(data.rename(columns={"rate_per_100k": "rate"})).encode(x=x, y=y)
+    dots = base.mark_circle(size=14, color="#bdbdbd", opacity=0.8)
+    marked = data[data.region_name.isin(highlight)].rename(columns={"rate_per_100k": "rate"})
+    accent = alt.Chart(marked).encode(x=x, y=y)
+    chart = (
+        lines
+        + dots
+        + accent.mark_circle(size=60, color=PALETTE[0])
+        + accent.mark_text(align="left", dx=6, dy=-6, fontSize=11).encode(text="region_name:N")
+    )
+    return _svg(chart.properties(width=WIDTH, height=HEIGHT))

@@ -61,6 +61,11 @@ class CrimeIndicator:
     level: str | None = None  # proposed grönt/gult/rött (flows/needs.py), never a decision
     level_rule: str = ""
     chart_data: pd.DataFrame | None = field(default=None, repr=False)  # all compared regions, for the chart
+    funnel_data: pd.DataFrame | None = field(default=None, repr=False)  # every municipality, the report year
+    funnel_text: str = ""
+    funnel_file: str = ""
+    funnel_svg: str = ""
+    funnel_alt: str = ""
     chart_file: str = ""
     chart_svg: str = ""
     alt_text: str = ""
@@ -204,6 +209,26 @@ def _change_text(change: Change | None, what: str) -> str:
     return f"{verdict} jämfört med föregående år ({change.test}, {fmt.p_value(change.p_value)})."
 
 
+def funnel_position(rate: float, population: float, riket_rate: float) -> str:
+    """Where a municipality lies against riket's funnel limits: `above_998`, `above_95`, `inside`, ..."""
+    se = (riket_rate / 100000 / population) ** 0.5 * 100000
+    z = (rate - riket_rate) / se
+    if abs(z) > charts.Z998:
+        return "above_998" if z > 0 else "below_998"
+    if abs(z) > charts.Z95:
+        return "above_95" if z > 0 else "below_95"
+    return "inside"
+
+
+FUNNEL_SV = {
+    "above_998": "ligger över den övre 99,8-procentsgränsen: den högre nivån mot riket är knappast slumpmässig",
+    "above_95": "ligger mellan den övre 95- och 99,8-procentsgränsen: troligen högre än riket; tolka försiktigt",
+    "inside": "ligger inom 95-procentsgränserna: skillnaden mot riket kan vara slumpmässig",
+    "below_95": "ligger mellan den undre 95- och 99,8-procentsgränsen: troligen lägre än riket; tolka försiktigt",
+    "below_998": "ligger under den undre 99,8-procentsgränsen: den lägre nivån mot riket är knappast slumpmässig",
+}
+
+
 def _change_3y_text(change: Change | None, year: int) -> str:
     if change is None:
         return "Jämförelse med medelvärdet för de tre föregående åren saknas."
@@ -240,6 +265,14 @@ def crime_indicators(
         where list_contains($regions, region_code) and year between $first and $year
         """,
         {"regions": regions, "first": settings.first_trend_year, "year": year},
+    ).df()
+    everyone = con.execute(
+        """
+        select indicator_id, region_code, region_name, population, rate_per_100k, reported_count
+        from mart_crime_indicators_by_region_year
+        where region_type = 'kommun' and year = $year and population is not null
+        """,
+        {"year": year},
     ).df()
     out = []
     for ind in catalogue:
@@ -323,6 +356,7 @@ def crime_indicators(
                 trend=trend,
                 comparison=comparison,
                 chart_data=rows.assign(region_name=rows.region_code.map(names)),
+                funnel_data=everyone[everyone.indicator_id == ind["indicator_id"]],
             )
         )
     return out
@@ -579,6 +613,21 @@ def attach_charts(overview: Overview, chart_dir: Path) -> int:
             (chart_dir.parent / ind.chart_file).write_text(ind.chart_svg, encoding="utf-8")
             ind.alt_text = _alt_text(ind, overview.municipality, [r for r in order[1:] if r in set(frame.region_name)])
             n += 1
+            riket = ind.comparison[1]["rate"]
+            has_funnel = ind.funnel_data is not None and len(ind.funnel_data) > 2 and ind.is_headline
+            if has_funnel and riket and ind.rate and ind.population:
+                position = funnel_position(ind.rate, ind.population, riket)
+                ind.funnel_text = f"{overview.municipality} {FUNNEL_SV[position]}."
+                highlight = [c["region"] for c in ind.comparison if c["kind"] in ("kommun", "peer")]
+                ind.funnel_svg = charts.funnel(ind.funnel_data, riket, highlight)
+                ind.funnel_file = f"charts/{area_slug}-{ind.indicator_id}-tratt.svg"
+                (chart_dir.parent / ind.funnel_file).write_text(ind.funnel_svg, encoding="utf-8")
+                ind.funnel_alt = (
+                    f"Trattdiagram: {ind.title.lower()} per 100 000 invånare {ind.year} för {len(ind.funnel_data)} "
+                    f"kommuner mot folkmängd, med rikets nivå {fmt.number(riket, 1)} och 95- och 99,8-procentsgränser. "
+                    f"{ind.funnel_text}"
+                )
+                n += 1
     for area in overview.areas:
         for s in area.survey:
             if not s.rows:

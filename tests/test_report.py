@@ -142,3 +142,24 @@ def test_labels_from_data_cannot_inject_typst(overview, rendered, tmp_path):
 )
 def test_slugify_keeps_paths_inside(text, slug):
     assert report.slugify(text) == slug
+
+
+@pytest.mark.parametrize(
+    ("rate", "population", "position"),
+    [(100.0, 100_000, "inside"), (118.0, 100_000, "inside"), (125.0, 100_000, "above_95"),
+     (135.0, 100_000, "above_998"), (80.0, 100_000, "below_95"), (65.0, 100_000, "below_998")],
+)  # fmt: skip
+def test_funnel_position_against_riket(rate, population, position):
+    # Riket 100 per 100 000 expects 100 crimes in 100 000 people: one standard error is 10 per 100 000,
+    # so the 95 % limits are 100 ± 19,6 and the 99,8 % limits 100 ± 30,9.
+    assert report.funnel_position(rate, population, 100.0) == position
+
+
+def test_headline_indicators_get_a_funnel_plot(rendered, overview):
+    vnr = _area(overview, "vald-nara-relationer").crime[0]
+    assert vnr.funnel_file == "charts/vald-i-nara-relationer-VNR-01-tratt.svg"
+    assert (rendered / vnr.funnel_file).exists()
+    assert vnr.funnel_alt.startswith(
+        "Trattdiagram: anmäld grov kvinnofridskränkning per 100 000 invånare 2025 för 290 "
+    )
+    assert vnr.funnel_text.startswith("Malmö ligger ")
