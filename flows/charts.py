@@ -95,3 +95,33 @@ def funnel(points: pd.DataFrame, riket_rate_per_100k: float, highlight: list[str
         + accent.mark_text(align="left", dx=6, dy=-6, fontSize=11).encode(text="region_name:N")
     )
     return _svg(chart.properties(width=WIDTH, height=HEIGHT))
+
+
+WEEKDAYS = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
+MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def event_patterns(by_hour: pd.DataFrame, by_month: pd.DataFrame) -> str:
+    """When published events happened: weekday × hour as a heat map, and month of year as bars."""
+    hours = by_hour.assign(day=by_hour.weekday.map(lambda d: WEEKDAYS[d - 1]))
+    heat = (
+        alt.Chart(hours)
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O", title="Timme", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("day:O", title=None, sort=WEEKDAYS),
+            color=alt.Color("events:Q", title="Händelser", scale=alt.Scale(scheme="blues")),
+        )
+        .properties(width=WIDTH, height=120)
+    )
+    months = by_month.assign(name=by_month.month.map(lambda m: MONTHS[m - 1]))
+    bars = (
+        alt.Chart(months)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            x=alt.X("name:O", title="Månad", sort=MONTHS, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("events:Q", title="Händelser"),
+        )
+        .properties(width=WIDTH, height=100)
+    )
+    return _svg(alt.vconcat(heat, bars))

@@ -94,6 +94,11 @@ class SimpleSeries:
     title: str
     definition: str
     rows: list[dict]
+    by_hour: list[dict] = field(default_factory=list)  # weekday × hour, police events only
+    by_month: list[dict] = field(default_factory=list)
+    pattern_file: str = ""
+    pattern_svg: str = ""
+    pattern_alt: str = ""
 
 
 @dataclass
@@ -219,6 +224,10 @@ def funnel_position(rate: float, population: float, riket_rate: float) -> str:
         return "above_95" if z > 0 else "below_95"
     return "inside"
 
+
+WEEKDAYS_SV = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december"]  # fmt: skip
 
 FUNNEL_SV = {
     "above_998": "ligger över den övre 99,8-procentsgränsen: den högre nivån mot riket är knappast slumpmässig",
@@ -456,7 +465,26 @@ def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: s
                 )[0]
                 for r in rows:
                     r["first"], r["last"] = period["first"], period["last"]
-                events.append(SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows))
+                types = {"id": ind["indicator_id"], "m": settings.municipality_code}
+                in_types = (
+                    "list_contains((select string_split(components, ' + ') from mart_indicator_catalogue "
+                    "where indicator_id = $id), event_type)"
+                )
+                by_hour = _records(
+                    con,
+                    f"select weekday, hour, sum(event_count) as events from mart_police_events_by_type_hour "
+                    f"where region_code = $m and {in_types} group by weekday, hour order by weekday, hour",
+                    types,
+                )
+                by_month = _records(
+                    con,
+                    f"select month, sum(event_count) as events from mart_police_events_by_type_month "
+                    f"where region_code = $m and {in_types} group by month order by month",
+                    types,
+                )
+                events.append(
+                    SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows, by_hour, by_month)
+                )
     return local, events
 
 
@@ -629,6 +657,22 @@ def attach_charts(overview: Overview, chart_dir: Path) -> int:
                 )
                 n += 1
     for area in overview.areas:
+        for series in area.events:
+            if not series.by_hour:
+                continue
+            series.pattern_svg = charts.event_patterns(pd.DataFrame(series.by_hour), pd.DataFrame(series.by_month))
+            series.pattern_file = f"charts/{area.slug}-{series.indicator_id}-tid.svg"
+            (chart_dir.parent / series.pattern_file).write_text(series.pattern_svg, encoding="utf-8")
+            busiest = max(series.by_hour, key=lambda r: r["events"])
+            top_month = max(series.by_month, key=lambda r: r["events"])
+            total = int(sum(r["events"] for r in series.by_hour))
+            series.pattern_alt = (
+                f"Värmekarta och stapeldiagram: {fmt.number(total)} publicerade polishändelser ({series.title.split(': ', 1)[-1]}) "
+                f"i {area.municipality} efter veckodag och timme, och efter månad. Flest: "
+                f"{WEEKDAYS_SV[busiest['weekday'] - 1]}ar kl. {busiest['hour']:02d}–{(busiest['hour'] + 1) % 24:02d} "
+                f"och i {MONTHS_SV[top_month['month'] - 1]}. Ett urval av händelser, inte statistik."
+            )
+            n += 1
         for s in area.survey:
             if not s.rows:
                 continue

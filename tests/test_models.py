@@ -235,13 +235,27 @@ def test_stg_polisen__events(con):
     rows = run(
         con,
         "stg_polisen__events",
-        "event_id, published_at, event_type, municipality_name, summary, source_row",
+        "event_id, published_at, event_at, event_type, municipality_name, summary, source_row",
         "event_id",
     )
     assert rows == [
-        (1, datetime(2023, 3, 22, 16, 34, 17), "Trafikolycka", "Malmö", "Hyllie, två bilar.", 5),
-        (2, datetime(2026, 8, 22, 6, 50, 44), "Brand", "Malmö", "Oxie.", 2),
+        (
+            1,
+            datetime(2023, 3, 22, 16, 34, 17),
+            datetime(2023, 3, 22, 16, 31),
+            "Trafikolycka",
+            "Malmö",
+            "Hyllie, två bilar.",
+            5,
+        ),
+        (2, datetime(2026, 8, 22, 6, 50, 44), datetime(2026, 8, 22, 0, 30), "Brand", "Malmö", "Oxie.", 2),
     ]
+    # An event on 31 December published on 1 January belongs to the year before.
+    con.execute(
+        "insert into raw.polisen_events values (3, '2025-01-01 0:20:00 +01:00', '31 december 23.50, Brand, Malmö', "
+        "'', '', 'Brand', 'Malmö', '', 'e.json', 6)"
+    )
+    assert run(con, "stg_polisen__events", "event_at", "event_id")[-1] == (datetime(2024, 12, 31, 23, 50),)
 
 
 def test_stg_local__measures(con):
@@ -620,17 +634,29 @@ def test_mart_police_events_by_type_month(con):
     given(
         con,
         "stg_polisen__events",
-        "event_id bigint, published_at timestamp, event_type varchar, municipality_name varchar",
+        "event_id bigint, published_at timestamp, event_at timestamp, event_type varchar, municipality_name varchar",
         [
-            (1, datetime(2025, 1, 3, 22, 0), "Rån", "Malmö"),
-            (2, datetime(2025, 1, 20, 1, 0), "Rån", "Malmö"),
-            (3, datetime(2025, 2, 1, 12, 0), "Rån", "Malmö"),
-            (4, datetime(2025, 2, 1, 12, 0), "Rån", "Skåne län"),
+            (1, datetime(2025, 1, 3, 22, 0), datetime(2025, 1, 3, 21, 40), "Rån", "Malmö"),
+            (2, datetime(2025, 2, 1, 0, 20), datetime(2025, 1, 31, 23, 50), "Rån", "Malmö"),
+            (3, datetime(2025, 2, 1, 12, 0), None, "Rån", "Malmö"),
+            (4, datetime(2025, 2, 1, 12, 0), None, "Rån", "Skåne län"),
         ],
     )
     given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M")])
     rows = run(con, "mart_police_events_by_type_month", "region_code, event_type, year, month, event_count", "month")
     assert rows == [("1280", "Rån", 2025, 1, 2), ("1280", "Rån", 2025, 2, 1)]
+
+
+def test_mart_police_events_by_type_hour(con):
+    given(con, "stg_polisen__events", "event_id bigint, event_at timestamp, event_type varchar, municipality_name varchar", [
+        (1, datetime(2025, 1, 3, 22, 10), "Rån", "Malmö"),  # a Friday
+        (2, datetime(2025, 1, 10, 22, 50), "Rån", "Malmö"),  # the Friday after, same hour
+        (3, datetime(2025, 1, 5, 3, 0), "Rån", "Malmö"),  # a Sunday
+        (4, None, "Rån", "Malmö"),
+    ])  # fmt: skip
+    given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M")])
+    rows = run(con, "mart_police_events_by_type_hour", "region_code, event_type, weekday, hour, event_count", "weekday")
+    assert rows == [("1280", "Rån", 5, 22, 2), ("1280", "Rån", 7, 3, 1)]
 
 
 def test_mart_local_indicators_by_year(con):

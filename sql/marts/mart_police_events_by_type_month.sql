@@ -1,7 +1,8 @@
 -- grain: one row per region_code, event_type, year, month
 -- Events Polisen chose to publish: a selection for patterns over time, not crime statistics.
+-- Counted by when the event happened (from its name), or when it was published where that time is missing.
 with events as (
-    select * from stg_polisen__events
+    select * replace (coalesce(event_at, published_at) as published_at) from stg_polisen__events
 ),
 
 municipalities as (
