@@ -666,8 +666,9 @@ def attach_charts(overview: Overview, chart_dir: Path) -> int:
             busiest = max(series.by_hour, key=lambda r: r["events"])
             top_month = max(series.by_month, key=lambda r: r["events"])
             total = int(sum(r["events"] for r in series.by_hour))
+            kinds = series.title.split(": ", 1)[-1]
             series.pattern_alt = (
-                f"Värmekarta och stapeldiagram: {fmt.number(total)} publicerade polishändelser ({series.title.split(': ', 1)[-1]}) "
+                f"Värmekarta och stapeldiagram: {fmt.number(total)} publicerade polishändelser ({kinds}) "
                 f"i {area.municipality} efter veckodag och timme, och efter månad. Flest: "
                 f"{WEEKDAYS_SV[busiest['weekday'] - 1]}ar kl. {busiest['hour']:02d}–{(busiest['hour'] + 1) % 24:02d} "
                 f"och i {MONTHS_SV[top_month['month'] - 1]}. Ett urval av händelser, inte statistik."
