@@ -10,6 +10,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_DIR / "sql"
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 TEMPLATES_DIR = PROJECT_DIR / "reports" / "templates"
+ANALYSIS_DIR = PROJECT_DIR / "reports" / "analysis"
 CATALOGUE_DIR = PROJECT_DIR / "data" / "catalogue"
 RAW_DIR = Path(os.environ.get("LAGESBILD_RAW_DIR", PROJECT_DIR / "data" / "raw"))
 CURATED_DIR = Path(os.environ.get("LAGESBILD_CURATED_DIR", PROJECT_DIR / "data" / "curated"))
@@ -31,6 +32,7 @@ class Settings:
     curated_dir: Path = CURATED_DIR
     reports_dir: Path = REPORTS_OUT_DIR
     catalogue_dir: Path = CATALOGUE_DIR
+    analysis_dir: Path = ANALYSIS_DIR
     first_trend_year: int = FIRST_TREND_YEAR
     render_pdf: bool = True
 

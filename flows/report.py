@@ -21,7 +21,9 @@ import pandas as pd
 import typst
 
 from flows import charts, fmt, needs
-from flows.config import TEMPLATES_DIR, Settings
+from flows.analysis import Analysis
+from flows.analysis import load as load_analysis
+from flows.config import PROJECT_DIR, TEMPLATES_DIR, Settings
 from flows.stats import Change, poisson_rate_change, two_proportion_change
 
 log = logging.getLogger(__name__)
@@ -133,6 +135,8 @@ class AreaReport:
     generated: str
     first_year: int
     quality: Quality | None = None
+    analysis: Analysis | None = None
+    analysis_path: str = ""  # where the analysts' text for this area and year belongs
 
 
 @dataclass
@@ -537,6 +541,7 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
     quality = data_quality(con)
     for area in areas:
         area.quality = quality
+        attach_analysis(area, settings)
     return Overview(
         municipality=municipality,
         municipality_code=settings.municipality_code,
@@ -615,6 +620,15 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> Quality | None:
         failed=failed,
         quarantined=quarantined,
     )
+
+
+def attach_analysis(area: AreaReport, settings: Settings) -> None:
+    """The analysts' text for the area and year, flagged where a figure it cites has changed."""
+    path = settings.analysis_dir / slugify(area.municipality) / str(area.year) / f"{area.slug}.md"
+    area.analysis_path = path.relative_to(PROJECT_DIR).as_posix() if path.is_relative_to(PROJECT_DIR) else str(path)
+    current: dict[str, float | None] = {i.indicator_id: i.rate for i in area.crime}
+    current |= {s.indicator_id: (s.latest or {}).get("value") for s in area.survey}
+    area.analysis = load_analysis(path, current)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
