@@ -16,8 +16,8 @@ def _svg(chart: alt.Chart) -> str:
     return vlc.vegalite_to_svg(chart.to_json(validate=False), allowed_base_urls=[], format_locale="sv-SE")
 
 
-def rate_trend(frame: pd.DataFrame, title_y: str, region_order: list[str]) -> str:
-    """Lines of rate per 100 000 by year, one per region (the municipality first and strongest)."""
+def rate_trend(frame: pd.DataFrame, title_y: str, region_order: list[str], breaks: list[int] | None = None) -> str:
+    """Lines of rate per 100 000 by year, one per region; series breaks as dashed vertical rules."""
     data = frame[["year", "region_name", "rate_per_100k"]].dropna()
     chart = (
         alt.Chart(data)
@@ -35,6 +35,11 @@ def rate_trend(frame: pd.DataFrame, title_y: str, region_order: list[str]) -> st
         )
         .properties(width=WIDTH, height=HEIGHT)
     )
+    if breaks:
+        marks = pd.DataFrame({"year": breaks, "label": [f"Seriebrott {y}" for y in breaks]})
+        rule = alt.Chart(marks).mark_rule(color="#c00000", strokeDash=[4, 3]).encode(x="year:O")
+        text = alt.Chart(marks).mark_text(align="left", dx=3, dy=-HEIGHT / 2 + 8, color="#c00000", fontSize=10)
+        chart = chart + rule + text.encode(x="year:O", text="label:N")
     return _svg(chart)
 
 

@@ -226,6 +226,7 @@ REQUIRED = {
     "catalogue_indicators": [("indicator_id",), ("area_id",), ("title_sv",), ("source",), ("unit",)],
     "catalogue_indicator_components": [("indicator_id",), ("component",)],
     "catalogue_peers": [("municipality_code",), ("peer_code",)],
+    "catalogue_series_breaks": [("indicator_id",), ("year",), ("description_sv",)],
 }
 
 
@@ -306,7 +307,7 @@ def load_catalogue(con: duckdb.DuckDBPyConnection, catalogue_dir: Path) -> dict[
         f"catalogue_{name}": _load_text_table(
             con, f"catalogue_{name}", [catalogue_dir / f"{name}.csv"], catalogue_dir, ","
         )
-        for name in ("areas", "indicators", "indicator_components", "peers")
+        for name in ("areas", "indicators", "indicator_components", "peers", "series_breaks")
     }
 
 

@@ -58,6 +58,7 @@ class CrimeIndicator:
     change_text: str
     trend: list[dict]
     comparison: list[dict]
+    breaks: list[dict] = field(default_factory=list)  # series breaks in the years shown (year, description)
     change_3y: Change | None = None  # against the mean of the three years before
     change_3y_text: str = ""
     level: str | None = None  # proposed grönt/gult/rött (flows/needs.py), never a decision
@@ -279,6 +280,12 @@ def crime_indicators(
         """,
         {"regions": regions, "first": settings.first_trend_year, "year": year},
     ).df()
+    breaks = _records(
+        con,
+        "select indicator_id, year, description_sv from stg_catalogue__series_breaks "
+        "where year between $first and $year order by year",
+        {"first": settings.first_trend_year, "year": year},
+    )
     everyone = con.execute(
         """
         select indicator_id, region_code, region_name, population, rate_per_100k, reported_count
@@ -370,6 +377,7 @@ def crime_indicators(
                 comparison=comparison,
                 chart_data=rows.assign(region_name=rows.region_code.map(names)),
                 funnel_data=everyone[everyone.indicator_id == ind["indicator_id"]],
+                breaks=[b for b in breaks if b["indicator_id"] == ind["indicator_id"]],
             )
         )
     return out
@@ -501,6 +509,7 @@ def _alt_text(ind: CrimeIndicator, municipality: str, others: list[str]) -> str:
         f"Linjediagram: {ind.title.lower()} per 100 000 invånare i {municipality} {first['year']}–{last['year']}, "
         f"jämfört med {', '.join(others)}. {municipality} {first['year']}: {fmt.number(first['rate'], 1)}, "
         f"{last['year']}: {fmt.number(last['rate'], 1)}. {ind.change_text}"
+        + "".join(f" Seriebrott {b['year']}: {b['description_sv']}" for b in ind.breaks)
     )
 
 
@@ -649,7 +658,10 @@ def attach_charts(overview: Overview, chart_dir: Path) -> int:
                 continue
             order = [c["region"] for c in ind.comparison]
             ind.chart_svg = charts.rate_trend(
-                frame, "Per 100 000 invånare", [r for r in order if r in set(frame.region_name)]
+                frame,
+                "Per 100 000 invånare",
+                [r for r in order if r in set(frame.region_name)],
+                breaks=[b["year"] for b in ind.breaks],
             )
             ind.chart_file = f"charts/{area_slug}-{ind.indicator_id}.svg"
             (chart_dir.parent / ind.chart_file).write_text(ind.chart_svg, encoding="utf-8")

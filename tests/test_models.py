@@ -359,6 +359,18 @@ def test_stg_catalogue__peers(con):
     ]
 
 
+def test_stg_catalogue__series_breaks(con):
+    given(
+        con,
+        "raw.catalogue_series_breaks",
+        "indicator_id varchar, year varchar, description_sv varchar, source_file varchar, source_row integer",
+        [(" VNR-04", "2019", "Ändrade koder.", "b.csv", 2)],
+    )
+    assert run(con, "stg_catalogue__series_breaks", "indicator_id, year, description_sv", "1") == [
+        ("VNR-04", 2019, "Ändrade koder.")
+    ]
+
+
 def test_stg_meta__source_files(con):
     given(
         con,

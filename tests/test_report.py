@@ -174,3 +174,15 @@ def test_police_event_patterns_by_weekday_hour_and_month(rendered, overview):
     assert f"kl. {busiest['hour']:02d}–" in events.pattern_alt
     assert events.pattern_alt.endswith("Ett urval av händelser, inte statistik.")
     assert (rendered / events.pattern_file).exists()
+
+
+def test_series_breaks_annotate_chart_table_and_alt_text(rendered, overview):
+    ind = next(i for i in _area(overview, "vald-nara-relationer").crime if i.indicator_id == "VNR-04")
+    assert [b["year"] for b in ind.breaks] == [2019]
+    assert "Seriebrott 2019: Brottskoderna för olaga förföljelse ändrades 2019" in ind.alt_text
+    assert "Seriebrott 2019" in ind.chart_svg
+    html = (rendered / "vald-i-nara-relationer.html").read_text(encoding="utf-8")
+    assert '<tr><td>2019 <abbr title="Seriebrott">*</abbr></td>' in html
+    assert '<p class="note">* Seriebrott 2019: Brottskoderna' in html
+    # a break before the years shown (VNR-02, 2009) is not drawn
+    assert next(i for i in _area(overview, "vald-nara-relationer").crime if i.indicator_id == "VNR-02").breaks == []
