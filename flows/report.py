@@ -767,6 +767,50 @@ def compile_pdf(source: str, out_path: Path, root: Path) -> None:
         typ_path.unlink(missing_ok=True)
 
 
+def law_requirements(o: Overview) -> list[dict]:
+    """Each requirement of 4 § lag (2023:196) and BRÅ's guidance, where the lägesbild answers it, and its status."""
+    areas = o.areas
+    has_survey = any(s.rows for a in areas for s in a.survey)
+    has_events = any(a.events for a in areas)
+    has_analysis = [a for a in areas if a.analysis]
+    law, bra = "4 § lag (2023:196)", "BRÅ:s vägledning"
+
+    def status(done: bool, partly: bool = False) -> str:
+        return "finns" if done else ("delvis" if partly else "saknas")
+
+    return [
+        {"requirement": "Kartläggning av brottsligheten i kommunens geografiska område", "source": law,
+         "where": "Anmälda brott i varje område och i översikten", "status": "finns", "note": ""},
+        {"requirement": "Brottslighetens omfattning", "source": f"{law}; {bra}",
+         "where": "Omfattning: antal och antal per 100 000 invånare med folkmängd", "status": "finns", "note": ""},
+        {"requirement": "Brottslighetens konsekvenser", "source": law,
+         "where": "Trygghet och utsatthet (oro, otrygghet, avstådda aktiviteter)", "status": status(False, has_survey),
+         "note": "enkätmått för upplevda konsekvenser; kostnader och skador saknas i underlaget"},
+        {"requirement": "Annan relevant information", "source": law,
+         "where": "Kommunens egna uppgifter, publicerade polishändelser",
+         "status": status(has_events, True), "note": ""},
+        {"requirement": "Analys", "source": f"{law}; {bra}", "where": "Analys i varje område",
+         "status": status(len(has_analysis) == len(areas), bool(has_analysis)),
+         "note": f"skriven för {len(has_analysis)} av {len(areas)} områden"},
+        {"requirement": "Utveckling över tid", "source": bra,
+         "where": f"Utveckling {o.first_year}–{o.year}, förändring mot föregående år och treårsmedel",
+         "status": "finns", "note": ""},
+        {"requirement": "Jämförelse med riket, länet och liknande kommuner", "source": bra,
+         "where": "Jämförelsetabeller, trattdiagram", "status": "finns", "note": ""},
+        {"requirement": "Geografi (stadsområden, delområden)", "source": bra, "where": "–", "status": "saknas",
+         "note": "underlaget har inga uppgifter under kommunnivå"},
+        {"requirement": "Tid och plats (årshjul)", "source": bra, "where": "Tid: veckodag, timme och månad",
+         "status": status(False, has_events), "note": "bygger på ett urval publicerade polishändelser"},
+        {"requirement": "Självrapporterad utsatthet och trygghet med osäkerhet", "source": bra,
+         "where": "Trygghet och utsatthet, med 95 % konfidensintervall", "status": status(has_survey), "note": ""},
+        {"requirement": "Källor och källkritik", "source": bra, "where": "Källor och definitioner, Datakvalitet",
+         "status": "finns", "note": ""},
+        {"requirement": "Koppling till åtgärder och uppföljning", "source": bra,
+         "where": "Stabila indikator-id och behovsanalysexporten", "status": "delvis",
+         "note": "åtgärdsplanen själv ingår inte"},
+    ]  # fmt: skip
+
+
 def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True) -> dict[str, float]:
     """Write index.html, <area>.html and <area>.pdf into out_dir; return seconds per step."""
     timings = {}
@@ -775,6 +819,9 @@ def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True) -> di
     timings["charts"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     (out_dir / "index.html").write_text(render_html("overview.html.j2", o=overview), encoding="utf-8")
+    (out_dir / "lag.html").write_text(
+        render_html("law.html.j2", o=overview, requirements=law_requirements(overview)), encoding="utf-8"
+    )
     for area in overview.areas:
         (out_dir / f"{area.slug}.html").write_text(render_html("area.html.j2", a=area), encoding="utf-8")
     timings["html"] = time.perf_counter() - t0

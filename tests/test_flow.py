@@ -37,7 +37,7 @@ def test_flow_writes_overview_six_areas_and_pdfs(published):
     settings, index = published
     assert index == settings.reports_dir / "malmo" / "2025" / "index.html"
     out = index.parent
-    assert len(list(out.glob("*.html"))) == 7
+    assert len(list(out.glob("*.html"))) == 8  # overview, six areas, the law page
     pdfs = sorted(p.name for p in out.glob("*.pdf"))
     assert pdfs == [
         "drogforebyggande-insatser.pdf",

@@ -186,3 +186,16 @@ def test_series_breaks_annotate_chart_table_and_alt_text(rendered, overview):
     assert '<p class="note">* Seriebrott 2019: Brottskoderna' in html
     # a break before the years shown (VNR-02, 2009) is not drawn
     assert next(i for i in _area(overview, "vald-nara-relationer").crime if i.indicator_id == "VNR-02").breaks == []
+
+
+def test_law_page_shows_what_is_missing(rendered, overview):
+    rows = {r["requirement"]: r for r in report.law_requirements(overview)}
+    assert rows["Analys"]["status"] == "saknas" and rows["Analys"]["note"] == "skriven för 0 av 6 områden"
+    assert rows["Geografi (stadsområden, delområden)"]["status"] == "saknas"
+    assert rows["Självrapporterad utsatthet och trygghet med osäkerhet"]["status"] == "finns"
+    html = (rendered / "lag.html").read_text(encoding="utf-8")
+    assert (
+        "4 § lag (2023:196)" in html
+        and "<strong>saknas</strong> – underlaget har inga uppgifter under kommunnivå" in html
+    )
+    assert 'href="lag.html"' in (rendered / "index.html").read_text(encoding="utf-8")
