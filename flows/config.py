@@ -19,6 +19,7 @@ DB_NAME = "lagesbild.duckdb"
 
 DEFAULT_MUNICIPALITY = "Malmö"
 FIRST_TREND_YEAR = 2015
+MIN_CELL_COUNT = 5  # sub-municipal cells with 1 to MIN_CELL_COUNT - 1 are suppressed
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Settings:
     analysis_dir: Path = ANALYSIS_DIR
     first_trend_year: int = FIRST_TREND_YEAR
     render_pdf: bool = True
+    min_cell_count: int = MIN_CELL_COUNT
 
     @property
     def db_path(self) -> Path:

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from flows.config import SQL_DIR
+from flows.config import MIN_CELL_COUNT, SQL_DIR
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,8 @@ def models(sql_dir: Path = SQL_DIR, layers: tuple[str, ...] = LAYERS) -> list[Mo
 def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict | None = None) -> int:
     """Materialise one model as a table of the same name; return its row count."""
     body = model.sql.strip().rstrip(";")
-    used = {k: v for k, v in (params or {}).items() if f"${k}" in body}
+    params = {"min_cell_count": MIN_CELL_COUNT} | (params or {})
+    used = {k: v for k, v in params.items() if f"${k}" in body}
     try:
         con.execute(f"create or replace table {model.name} as\n{body}", used or None)
     except duckdb.Error as exc:

@@ -49,9 +49,9 @@ def validate_staging(db_path: Path) -> int:
 
 
 @task(cache_policy=NO_CACHE)
-def build_marts(db_path: Path) -> dict[str, int]:
+def build_marts(db_path: Path, settings: Settings) -> dict[str, int]:
     """Run the intermediate and mart models."""
-    return steps.build_layer(db_path, ("intermediate", "marts"))
+    return steps.build_layer(db_path, ("intermediate", "marts"), settings)
 
 
 @task(cache_policy=NO_CACHE)
@@ -88,7 +88,7 @@ def yearly_lagesbild(settings: Settings) -> Path:
         try:
             _timed(logger, "staging", timings, build_staging, db_path)
             _timed(logger, "validate staging", timings, validate_staging, db_path)
-            _timed(logger, "marts", timings, build_marts, db_path)
+            _timed(logger, "marts", timings, build_marts, db_path, settings)
             _timed(logger, "validate marts", timings, validate_marts, db_path)
             _timed(logger, "publish", timings, publish_curated, db_path, settings)
         except BaseException:

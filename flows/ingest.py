@@ -222,6 +222,7 @@ REQUIRED = {
     "local_measures": [("kommun",), ("ar",)],
     "scb_population_long": [("Kommun",), ("År",), ("Befolkning",)],
     "municipalities": [("municipality_code",), ("municipality_name",), ("bra_region_label",)],
+    "districts": [("name",), ("stadsdel",)],
     "catalogue_areas": [("area_id",), ("area_number",), ("slug",), ("title_sv",), ("coverage",)],
     "catalogue_indicators": [("indicator_id",), ("area_id",), ("title_sv",), ("source",), ("unit",)],
     "catalogue_indicator_components": [("indicator_id",), ("component",)],
@@ -298,6 +299,15 @@ def load_local(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
+    """The municipality reference, and each municipality's districts (reference/<kommun>_delomraden.csv)."""
+    districts = _files(raw_dir, "reference", "*_delomraden.csv")
+    if districts:
+        _load_text_table(con, "districts", districts, raw_dir, ",")
+    else:  # no district file: an empty table of the same shape
+        con.execute(
+            "create or replace table raw.districts (name varchar, stadsdel varchar, source_file varchar, "
+            "source_row integer)"
+        )
     return _load_text_table(con, "municipalities", [raw_dir / "reference" / "kommuner.csv"], raw_dir, ",")
 
 

@@ -153,6 +153,7 @@ class Overview:
     generated: str
     first_year: int
     quality: Quality | None = None
+    geography: dict | None = None  # published events per district and year, suppressed: {years, rows, ...}
 
 
 def slugify(text: str) -> str:
@@ -548,6 +549,7 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
         )
     totals = crime_indicators(con, settings, None, year, peers, names)
     quality = data_quality(con)
+    geography = district_table(con, settings.municipality_code, year)
     for area in areas:
         area.quality = quality
         attach_analysis(area, settings)
@@ -563,6 +565,7 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
         generated=generated,
         first_year=settings.first_trend_year,
         quality=quality,
+        geography=geography,
     )
 
 
@@ -629,6 +632,27 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> Quality | None:
         failed=failed,
         quarantined=quarantined,
     )
+
+
+STATUS_SYMBOL = {"zero": "0", "suppressed": "..", "missing": "–", "not_applicable": "×"}
+
+
+def district_table(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int) -> dict | None:
+    """Published events per district (rows) and year (columns), each cell a number or a status symbol."""
+    cells = _records(
+        con,
+        "select district_name, year, event_count, count_status, min_cell_count "
+        "from mart_police_events_by_district_year where region_code = $m and year <= $y order by district_name, year",
+        {"m": municipality_code, "y": year},
+    )
+    if not cells:
+        return None
+    years = sorted({c["year"] for c in cells})
+    rows: dict[str, dict] = {}
+    for c in cells:
+        shown = fmt.number(c["event_count"]) if c["count_status"] == "value" else STATUS_SYMBOL[c["count_status"]]
+        rows.setdefault(c["district_name"], {})[c["year"]] = shown
+    return {"years": years, "rows": rows, "min_cell_count": cells[0]["min_cell_count"]}
 
 
 def attach_analysis(area: AreaReport, settings: Settings) -> None:
@@ -797,8 +821,10 @@ def law_requirements(o: Overview) -> list[dict]:
          "status": "finns", "note": ""},
         {"requirement": "Jämförelse med riket, länet och liknande kommuner", "source": bra,
          "where": "Jämförelsetabeller, trattdiagram", "status": "finns", "note": ""},
-        {"requirement": "Geografi (stadsområden, delområden)", "source": bra, "where": "–", "status": "saknas",
-         "note": "underlaget har inga uppgifter under kommunnivå"},
+        {"requirement": "Geografi (stadsområden, delområden)", "source": bra,
+         "where": "Översiktens Geografi" if o.geography else "–", "status": status(False, bool(o.geography)),
+         "note": "publicerade polishändelser per stadsdel, små tal dolda" if o.geography
+         else "underlaget har inga uppgifter under kommunnivå"},
         {"requirement": "Tid och plats (årshjul)", "source": bra, "where": "Tid: veckodag, timme och månad",
          "status": status(False, has_events), "note": "bygger på ett urval publicerade polishändelser"},
         {"requirement": "Självrapporterad utsatthet och trygghet med osäkerhet", "source": bra,

@@ -40,9 +40,10 @@ def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
         return ingest.load_all(con, settings.raw_dir, settings.catalogue_dir)
 
 
-def build_layer(db_path: Path, layers: tuple[str, ...]) -> dict[str, int]:
+def build_layer(db_path: Path, layers: tuple[str, ...], settings: Settings | None = None) -> dict[str, int]:
+    params = {"min_cell_count": (settings or Settings()).min_cell_count}
     with db.connect(db_path) as con:
-        return db.run_models(con, layers)
+        return db.run_models(con, layers, params)
 
 
 def validate_layer(db_path: Path, prefix: str) -> int:
@@ -120,7 +121,7 @@ def build_validated(settings: Settings) -> Path:
         load_raw_files(db_path, settings)
         build_layer(db_path, ("staging",))
         validate_layer(db_path, "stg_")
-        build_layer(db_path, ("intermediate", "marts"))
+        build_layer(db_path, ("intermediate", "marts"), settings)
         validate_layer(db_path, "mart_")
         export_marts(db_path)
     except BaseException:

@@ -671,6 +671,75 @@ def test_mart_police_events_by_type_hour(con):
     assert rows == [("1280", "Rån", 5, 22, 2), ("1280", "Rån", 7, 3, 1)]
 
 
+def test_stg_ref__districts(con):
+    given(
+        con,
+        "raw.municipalities",
+        RAW_MUNICIPALITIES,
+        [
+            ("1280", "Malmö", "12", "Skåne län", "8461", "Malmö kommun", "k.csv", 2),
+            ("0180", "Stockholm", "01", "S", "8510", "Stockholm kommun", "k.csv", 3),
+        ],
+    )
+    given(
+        con,
+        "raw.districts",
+        "name varchar, stadsdel varchar, source_file varchar, source_row integer",
+        [
+            ("Sibbarp ", "Limhamn-Bunkeflo", "reference/malmo_delomraden.csv", 2),
+            ("Okänt", "X", "reference/atlantis_delomraden.csv", 2),
+        ],
+    )
+    rows = run(con, "stg_ref__districts", "municipality_code, area_name, district_name", "source_file")
+    assert rows == [(None, "Okänt", "X"), ("1280", "Sibbarp", "Limhamn-Bunkeflo")]
+
+
+def test_int_police_events_located(con):
+    given(con, "stg_polisen__events", "event_id bigint, event_at timestamp, event_type varchar, municipality_name varchar, summary varchar", [
+        (1, datetime(2025, 1, 3, 22, 0), "Rån", "Malmö", "Personbil i olycka, Hyllie."),
+        (2, datetime(2025, 1, 4, 22, 0), "Rån", "Malmö", "Bråk vid Västra Hamnen, nära hamnen."),
+        (3, datetime(2025, 1, 5, 22, 0), "Rån", "Malmö", "Hylliebadet stängt."),  # not the word Hyllie
+        (4, datetime(2025, 1, 6, 22, 0), "Rån", "Malmö", "Inget område nämns."),
+    ])  # fmt: skip
+    given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M")])
+    given(con, "stg_ref__districts", "municipality_code varchar, area_name varchar, district_name varchar", [
+        ("1280", "Hyllie", "Hyllie"), ("1280", "Hamnen", "Centrum"), ("1280", "Västra Hamnen", "Västra innerstaden"),
+    ])  # fmt: skip
+    rows = run(con, "int_police_events_located", "event_id, region_code, district_name", "event_id")
+    assert rows == [(1, "1280", "Hyllie"), (2, "1280", "Västra innerstaden")]
+
+
+def test_mart_police_events_by_district_year(con):
+    given(con, "stg_ref__districts", "municipality_code varchar, area_name varchar, district_name varchar",
+          [("1280", "a", "A"), ("1280", "b", "B"), ("1280", "c", "C"), ("1280", "d", "D")])  # fmt: skip
+    events = [(i, "1280", datetime(2025, 1, 1), "A") for i in range(7)]  # A: 7 events, shown
+    events += [(10 + i, "1280", datetime(2025, 1, 1), "B") for i in range(2)]  # B: 2, suppressed
+    events += [(20 + i, "1280", datetime(2025, 1, 1), "C") for i in range(6)]  # C: 6, hidden a second time
+    # D: 0 events, a true zero: it cannot hide B, because the total minus A and D would give B + C only
+    given(
+        con,
+        "int_police_events_located",
+        "event_id bigint, region_code varchar, event_at timestamp, district_name varchar",
+        events,
+    )
+    rows = run(
+        con,
+        "mart_police_events_by_district_year",
+        "district_name, event_count, count_status, is_secondary_suppression",
+        "district_name",
+    )
+    assert rows == [
+        ("A", 7, "value", False),
+        ("B", None, "suppressed", False),
+        ("C", None, "suppressed", True),
+        ("D", 0, "zero", False),
+    ]
+    # Differencing: the year's total (15) minus every shown cell leaves 8 for B and C together, not B alone.
+    shown = sum(r[1] for r in rows if r[1] is not None)
+    hidden = [r for r in rows if r[2] == "suppressed"]
+    assert 15 - shown == 8 and len(hidden) == 2
+
+
 def test_mart_local_indicators_by_year(con):
     given(
         con,

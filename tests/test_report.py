@@ -191,11 +191,20 @@ def test_series_breaks_annotate_chart_table_and_alt_text(rendered, overview):
 def test_law_page_shows_what_is_missing(rendered, overview):
     rows = {r["requirement"]: r for r in report.law_requirements(overview)}
     assert rows["Analys"]["status"] == "saknas" and rows["Analys"]["note"] == "skriven för 0 av 6 områden"
-    assert rows["Geografi (stadsområden, delområden)"]["status"] == "saknas"
+    assert rows["Geografi (stadsområden, delområden)"]["status"] == "delvis"
     assert rows["Självrapporterad utsatthet och trygghet med osäkerhet"]["status"] == "finns"
     html = (rendered / "lag.html").read_text(encoding="utf-8")
     assert (
         "4 § lag (2023:196)" in html
-        and "<strong>saknas</strong> – underlaget har inga uppgifter under kommunnivå" in html
+        and "<strong>delvis</strong> – publicerade polishändelser per stadsdel" in html
     )
     assert 'href="lag.html"' in (rendered / "index.html").read_text(encoding="utf-8")
+
+
+def test_geography_never_shows_a_small_number(rendered, overview):
+    geo = overview.geography
+    assert geo["years"] == [2023, 2024, 2025] and len(geo["rows"]) == 10
+    shown = [v for cells in geo["rows"].values() for v in cells.values()]
+    assert all(v in ("0", "..", "–") or int(v.replace("\u00a0", "")) >= geo["min_cell_count"] for v in shown)
+    html = (rendered / "index.html").read_text(encoding="utf-8")
+    assert "Geografi: publicerade polishändelser per stadsdel" in html and "<td>Centrum</td>" in html
