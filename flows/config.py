@@ -20,6 +20,7 @@ DB_NAME = "lagesbild.duckdb"
 DEFAULT_MUNICIPALITY = "Malmö"
 FIRST_TREND_YEAR = 2015
 MIN_CELL_COUNT = 5  # sub-municipal cells with 1 to MIN_CELL_COUNT - 1 are suppressed
+MIN_RESPONDENTS = 100  # a survey year with fewer respondents is pooled with the year before
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Settings:
     first_trend_year: int = FIRST_TREND_YEAR
     render_pdf: bool = True
     min_cell_count: int = MIN_CELL_COUNT
+    min_respondents: int = MIN_RESPONDENTS
 
     @property
     def db_path(self) -> Path:

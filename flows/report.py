@@ -24,7 +24,7 @@ from flows import charts, fmt, needs
 from flows.analysis import Analysis
 from flows.analysis import load as load_analysis
 from flows.config import PROJECT_DIR, TEMPLATES_DIR, Settings
-from flows.stats import Change, poisson_rate_change, two_proportion_change
+from flows.stats import Change, poisson_rate_change, pool_small_years, two_proportion_change
 
 log = logging.getLogger(__name__)
 
@@ -402,6 +402,7 @@ def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_i
             """,
             {"id": ind["indicator_id"], "m": settings.municipality_code, "year": year},
         )
+        rows = pool_small_years(rows, settings.min_respondents)
         latest = rows[-1] if rows else None
         change = None
         if len(rows) >= 2 and ind["unit"] == "procent" and rows[-1]["respondents"] and rows[-2]["respondents"]:
@@ -419,7 +420,7 @@ def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_i
             text = "Endast en mätning finns."
         else:
             text = (
-                f"{VERDICT_SV[change.verdict].capitalize()} mellan {rows[-2]['year']} och {rows[-1]['year']} "
+                f"{VERDICT_SV[change.verdict].capitalize()} mellan {rows[-2]['label']} och {rows[-1]['label']} "
                 f"({change.test}, {fmt.p_value(change.p_value)})."
             )
         out.append(

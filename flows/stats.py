@@ -67,3 +67,33 @@ def two_proportion_change(pct: float, n: int, ref_pct: float, ref_n: int) -> Cha
         return Change(pct, ref_pct, None, "z-test för två andelar")
     z = (p1 - p0) / se
     return Change(pct, ref_pct, float(2 * stats.norm.sf(abs(z))), "z-test för två andelar")
+
+
+def pool_small_years(rows: list[dict], min_n: int) -> list[dict]:
+    """Merge a survey year with too few respondents into the year before (percentages only).
+
+    Rows are {year, value, respondents, ...} in year order. A pooled row gets the respondents summed, the
+    respondent-weighted percentage, a fresh Wilson interval and `label` "2024–2025". Rows without n stay.
+    """
+    out: list[dict] = []
+    for row in rows:
+        row = dict(row, label=str(row["year"]), pooled=False)
+        n = row.get("respondents")
+        prev = out[-1] if out else None
+        if n is not None and n < min_n and prev and prev.get("respondents") and row.get("unit") == "procent":
+            total = prev["respondents"] + n
+            value = (prev["value"] * prev["respondents"] + row["value"] * n) / total
+            low, high = wilson_interval(value / 100 * total, total)
+            first = prev["label"].split("–")[0]
+            out[-1] = dict(
+                row,
+                value=round(value, 1),
+                respondents=total,
+                ci_low=round(100 * low, 2),
+                ci_high=round(100 * high, 2),
+                label=f"{first}–{row['year']}",
+                pooled=True,
+            )
+        else:
+            out.append(row)
+    return out

@@ -194,10 +194,7 @@ def test_law_page_shows_what_is_missing(rendered, overview):
     assert rows["Geografi (stadsområden, delområden)"]["status"] == "delvis"
     assert rows["Självrapporterad utsatthet och trygghet med osäkerhet"]["status"] == "finns"
     html = (rendered / "lag.html").read_text(encoding="utf-8")
-    assert (
-        "4 § lag (2023:196)" in html
-        and "<strong>delvis</strong> – publicerade polishändelser per stadsdel" in html
-    )
+    assert "4 § lag (2023:196)" in html and "<strong>delvis</strong> – publicerade polishändelser per stadsdel" in html
     assert 'href="lag.html"' in (rendered / "index.html").read_text(encoding="utf-8")
 
 

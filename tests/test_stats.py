@@ -68,3 +68,26 @@ def test_percent_and_p_value_format():
     assert fmt.signed_percent(0.0512) == "+5,1\u00a0%"
     assert fmt.p_value(0.0004) == "p < 0,001"
     assert fmt.p_value(0.0454) == "p = 0,045"
+
+
+def test_a_survey_year_with_too_few_respondents_is_pooled_with_the_year_before():
+    rows = [
+        {"year": 2023, "value": 20.0, "respondents": 400, "unit": "procent"},
+        {"year": 2024, "value": 30.0, "respondents": 50, "unit": "procent"},
+        {"year": 2025, "value": 25.0, "respondents": 300, "unit": "procent"},
+    ]
+    pooled = stats.pool_small_years(rows, 100)
+    assert [(r["label"], r["respondents"], r["pooled"]) for r in pooled] == [
+        ("2023–2024", 450, True),
+        ("2025", 300, False),
+    ]
+    # (20 · 400 + 30 · 50) / 450 = 21,11 %; its Wilson interval from 95 of 450
+    low, high = stats.wilson_interval(0.211111 * 450, 450)
+    assert pooled[0]["value"] == 21.1
+    assert (pooled[0]["ci_low"], pooled[0]["ci_high"]) == (round(100 * low, 2), round(100 * high, 2))
+
+
+def test_rows_without_respondents_are_never_pooled():
+    rows = [{"year": 2020, "value": 19.0, "respondents": None, "unit": "procent"},
+            {"year": 2021, "value": 17.2, "respondents": None, "unit": "procent"}]  # fmt: skip
+    assert [r["label"] for r in stats.pool_small_years(rows, 100)] == ["2020", "2021"]
