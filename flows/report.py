@@ -138,6 +138,7 @@ class AreaReport:
     quality: Quality | None = None
     analysis: Analysis | None = None
     analysis_path: str = ""  # where the analysts' text for this area and year belongs
+    source_use: list[dict] = field(default_factory=list)  # each kind of source: used here or not, and why
 
 
 @dataclass
@@ -554,6 +555,7 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
     for area in areas:
         area.quality = quality
         attach_analysis(area, settings)
+        area.source_use = source_use(area, con)
     return Overview(
         municipality=municipality,
         municipality_code=settings.municipality_code,
@@ -654,6 +656,35 @@ def district_table(con: duckdb.DuckDBPyConnection, municipality_code: str, year:
         shown = fmt.number(c["event_count"]) if c["count_status"] == "value" else STATUS_SYMBOL[c["count_status"]]
         rows.setdefault(c["district_name"], {})[c["year"]] = shown
     return {"years": years, "rows": rows, "min_cell_count": cells[0]["min_cell_count"]}
+
+
+SOURCE_SV = {
+    "bra": "BRÅ, anmälda brott",
+    "survey": "Trygghetsmätningen",
+    "local": "Kommunens egna uppgifter",
+    "polisen": "Polisens publicerade händelser",
+}
+
+
+def source_use(area: AreaReport, con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Which kinds of source the catalogue names for the area, and whether the report could use them."""
+    kinds = [r[0] for r in con.execute(
+        "select distinct source from mart_indicator_catalogue where area_id = $a order by source", {"a": area.area_id}
+    ).fetchall()]  # fmt: skip
+    used = {
+        "bra": any(i.count is not None for i in area.crime),
+        "survey": any(s.rows for s in area.survey),
+        "local": bool(area.local),
+        "polisen": bool(area.events),
+    }
+    return [
+        {
+            "source": SOURCE_SV.get(kind, kind),
+            "used": used.get(kind, False),
+            "note": "" if used.get(kind) else f"inga uppgifter för {area.municipality} i underlaget",
+        }
+        for kind in kinds
+    ]
 
 
 def attach_analysis(area: AreaReport, settings: Settings) -> None:

@@ -205,3 +205,14 @@ def test_geography_never_shows_a_small_number(rendered, overview):
     assert all(v in ("0", "..", "–") or int(v.replace("\u00a0", "")) >= geo["min_cell_count"] for v in shown)
     html = (rendered / "index.html").read_text(encoding="utf-8")
     assert "Geografi: publicerade polishändelser per stadsdel" in html and "<td>Centrum</td>" in html
+
+
+def test_sources_used_and_not_used_per_area(bundled_db):
+    with db.connect(bundled_db, read_only=True) as con:
+        lund = report.build_context(con, Settings(municipality_code="1281"), 2025)
+    drog = next(a for a in lund.areas if a.area_id == "drog")
+    assert drog.source_use == [
+        {"source": "BRÅ, anmälda brott", "used": True, "note": ""},
+        {"source": "Polisens publicerade händelser", "used": False, "note": "inga uppgifter för Lund i underlaget"},
+        {"source": "Trygghetsmätningen", "used": False, "note": "inga uppgifter för Lund i underlaget"},
+    ]
