@@ -488,14 +488,15 @@ def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: s
                 by_hour = _records(
                     con,
                     f"select weekday, hour, sum(event_count) as events from mart_police_events_by_type_hour "
-                    f"where region_code = $m and {in_types} group by weekday, hour order by weekday, hour",
-                    types,
+                    f"where region_code = $m and year <= $y and {in_types} "
+                    "group by weekday, hour order by weekday, hour",
+                    types | {"y": year},
                 )
                 by_month = _records(
                     con,
                     f"select month, sum(event_count) as events from mart_police_events_by_type_month "
-                    f"where region_code = $m and {in_types} group by month order by month",
-                    types,
+                    f"where region_code = $m and year <= $y and {in_types} group by month order by month",
+                    types | {"y": year},
                 )
                 events.append(
                     SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows, by_hour, by_month)

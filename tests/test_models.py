@@ -667,8 +667,10 @@ def test_mart_police_events_by_type_hour(con):
         (4, None, "Rån", "Malmö"),
     ])  # fmt: skip
     given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M")])
-    rows = run(con, "mart_police_events_by_type_hour", "region_code, event_type, weekday, hour, event_count", "weekday")
-    assert rows == [("1280", "Rån", 5, 22, 2), ("1280", "Rån", 7, 3, 1)]
+    rows = run(
+        con, "mart_police_events_by_type_hour", "region_code, event_type, year, weekday, hour, event_count", "weekday"
+    )
+    assert rows == [("1280", "Rån", 2025, 5, 22, 2), ("1280", "Rån", 2025, 7, 3, 1)]
 
 
 def test_stg_ref__districts(con):

@@ -1,4 +1,4 @@
--- grain: one row per region_code, event_type, weekday, hour
+-- grain: one row per region_code, event_type, year, weekday, hour
 -- When published events happened, by weekday (1 = måndag) and hour: a selection for patterns, not statistics.
 with events as (
     select * from stg_polisen__events
@@ -13,12 +13,15 @@ final as (
     select
         municipalities.municipality_code as region_code,
         events.event_type,
+        cast(year(events.event_at) as integer) as year,
         cast(isodow(events.event_at) as integer) as weekday,
         cast(hour(events.event_at) as integer) as hour,
         count(*) as event_count
     from events
     inner join municipalities on municipalities.municipality_name = events.municipality_name
-    group by municipalities.municipality_code, events.event_type, isodow(events.event_at), hour(events.event_at)
+    group by
+        municipalities.municipality_code, events.event_type, year(events.event_at), isodow(events.event_at),
+        hour(events.event_at)
 )
 
 select * from final
