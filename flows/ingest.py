@@ -101,10 +101,15 @@ def _is_utf8_text(chunks: list[bytes]) -> bool:
     return True
 
 
-def _first_line(path: Path, encoding: str) -> str:
+def _first_lines(path: Path, encoding: str, n: int = 1) -> list[str]:
+    """The first n lines of a text file, decoded as DuckDB will read it (a byte-order mark removed)."""
     python_encoding = {"utf-16": "utf-16", "utf-8": "utf-8-sig"}.get(encoding, "latin-1")
     with open(path, encoding=python_encoding, errors="replace", newline="") as f:
-        return f.readline().rstrip("\r\n").lstrip("\ufeff")
+        return [f.readline().rstrip("\r\n").lstrip("\ufeff") for _ in range(n)]
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    return _first_lines(path, encoding)[0]
 
 
 def _create_from_files(
@@ -156,7 +161,7 @@ def _first(exc: Exception) -> str:
 def _sol_layout(path: Path, rel: str) -> tuple[str, dict[str, int]]:
     """The file's encoding and the 1-based field position of each SOL column, read from its header."""
     encoding = sniff_encoding(path, rel)
-    header = _first_line(path, encoding)
+    header, first_row = _first_lines(path, encoding, 2)
     if ";" not in header:
         found = next((d for d in (",", "\t", "|") if d in header), None)
         detail = f"it is {found!r}-separated" if found else f"found {header[:60]!r}"
@@ -171,11 +176,8 @@ def _sol_layout(path: Path, rel: str) -> tuple[str, dict[str, int]]:
         problems += [f"unexpected column(s) {', '.join(repr(e) for e in extra)}"] if extra else []
         raise IngestError(f"{rel}: line 1: {'; '.join(problems)}; a SOL Databasfil has {SOL_HEADER}")
     positions[SOL_RATE] = rate[0]
-    python_encoding = {"utf-16": "utf-16", "utf-8": "utf-8-sig"}.get(encoding, "latin-1")
-    with open(path, encoding=python_encoding, errors="replace", newline="") as f:
-        f.readline()
-        if not f.readline().strip():
-            raise IngestError(f"{rel}: has a header but no data rows")
+    if not first_row.strip():
+        raise IngestError(f"{rel}: has a header but no data rows")
     return encoding, positions
 
 

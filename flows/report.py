@@ -99,6 +99,8 @@ class SimpleSeries:
     rows: list[dict]
     by_hour: list[dict] = field(default_factory=list)  # weekday × hour, police events only
     by_month: list[dict] = field(default_factory=list)
+    first_published: object = None  # the span of the municipality's published events in the data
+    last_published: object = None
     pattern_file: str = ""
     pattern_svg: str = ""
     pattern_alt: str = ""
@@ -262,6 +264,7 @@ def crime_indicators(
     year: int,
     peers: list[str],
     names: dict,
+    county_codes: list[str],
 ) -> list[CrimeIndicator]:
     area_filter = "area_id is null" if area_id is None else "area_id = $area"
     catalogue = _records(
@@ -269,10 +272,6 @@ def crime_indicators(
         f"select * from mart_indicator_catalogue where source = 'bra' and {area_filter} order by indicator_id",
         {"area": area_id} if area_id else None,
     )
-    county = con.execute(
-        "select county_code from mart_regions where region_code = $m", {"m": settings.municipality_code}
-    ).fetchall()
-    county_codes = [county[0][0]] if county and county[0][0] else []
     regions = [settings.municipality_code, "00", *county_codes, *peers]
     kinds = {settings.municipality_code: "kommun", "00": "riket"} | dict.fromkeys(county_codes, "lan")
     data = con.execute(
@@ -385,7 +384,7 @@ def crime_indicators(
     return out
 
 
-def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str, year: int, municipality: str):
+def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str, year: int):
     catalogue = _records(
         con,
         "select * from mart_indicator_catalogue where source = 'survey' and area_id = $area order by indicator_id",
@@ -441,7 +440,9 @@ def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_i
     return out
 
 
-def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str, year: int) -> tuple[list, list]:
+def simple_series(
+    con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str, year: int, event_period: dict
+) -> tuple[list, list]:
     local, events = [], []
     for ind in _records(
         con,
@@ -472,14 +473,6 @@ def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: s
                 {"id": ind["indicator_id"], "m": settings.municipality_code, "y": year},
             )
             if rows:
-                period = _records(
-                    con,
-                    "select min(first_published_at) as first, max(last_published_at) as last "
-                    "from mart_police_events_by_type_month where region_code = $m",
-                    {"m": settings.municipality_code},
-                )[0]
-                for r in rows:
-                    r["first"], r["last"] = period["first"], period["last"]
                 types = {"id": ind["indicator_id"], "m": settings.municipality_code}
                 in_types = (
                     "list_contains((select string_split(components, ' + ') from mart_indicator_catalogue "
@@ -499,7 +492,16 @@ def simple_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: s
                     types | {"y": year},
                 )
                 events.append(
-                    SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows, by_hour, by_month)
+                    SimpleSeries(
+                        ind["indicator_id"],
+                        ind["title_sv"],
+                        ind["definition_sv"],
+                        rows,
+                        by_hour,
+                        by_month,
+                        first_published=event_period["first"],
+                        last_published=event_period["last"],
+                    )
                 )
     return local, events
 
@@ -521,13 +523,23 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
     names = dict(con.execute("select region_code, region_name from mart_regions").fetchall())
     municipality = names[settings.municipality_code]
     peers = peer_codes(con, settings.municipality_code, year, settings.peer_codes)
+    county = con.execute(
+        "select county_code from mart_regions where region_code = $m", {"m": settings.municipality_code}
+    ).fetchall()
+    county_codes = [county[0][0]] if county and county[0][0] else []
+    event_period = _records(
+        con,
+        "select min(first_published_at) as first, max(last_published_at) as last "
+        "from mart_police_events_by_type_month where region_code = $m",
+        {"m": settings.municipality_code},
+    )[0]
     sources = _records(con, "select * from mart_source_files order by source_file")
     generated = date.today().isoformat()
     areas = []
     for area in _records(con, "select * from stg_catalogue__areas order by area_number"):
-        crime = crime_indicators(con, settings, area["area_id"], year, peers, names)
-        survey = survey_indicators(con, settings, area["area_id"], year, municipality)
-        local, events = simple_series(con, settings, area["area_id"], year)
+        crime = crime_indicators(con, settings, area["area_id"], year, peers, names, county_codes)
+        survey = survey_indicators(con, settings, area["area_id"], year)
+        local, events = simple_series(con, settings, area["area_id"], year, event_period)
         areas.append(
             AreaReport(
                 area_id=area["area_id"],
@@ -550,7 +562,7 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
                 first_year=settings.first_trend_year,
             )
         )
-    totals = crime_indicators(con, settings, None, year, peers, names)
+    totals = crime_indicators(con, settings, None, year, peers, names, county_codes)
     quality = data_quality(con)
     geography = district_table(con, settings.municipality_code, year)
     for area in areas:
