@@ -109,6 +109,34 @@ def run(
 
 
 @app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Exported files: BRÅ SOL, SCB, Kolada, Polisen, survey.")],
+    year: Annotated[
+        int | None, typer.Option(help="Year of a BRÅ municipality CSV (it holds none; default: from its name).")
+    ] = None,
+    kind: Annotated[str, typer.Option(help="Manifest kind: real, derived or synthetic.")] = "real",
+    raw_dir: Annotated[Path, typer.Option(help="The raw folder to store the files in.")] = RAW_DIR,
+) -> None:
+    """Take exported files in: recognise each by its content, store it unchanged under data/raw/<source>/
+    named by its sha256, record it in the manifest and the load log. Taking a file in twice changes nothing."""
+    from flows import landing
+    from flows.formats import IngestError
+
+    if kind not in ("real", "derived", "synthetic"):
+        _fail(f"--kind must be real, derived or synthetic, not {kind!r}")
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    failed = False
+    for path in paths:
+        try:
+            typer.echo(landing.ingest_file(path, raw_dir.resolve(), year=year, kind=kind).describe())
+        except (IngestError, OSError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            failed = True
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run on the curated DuckDB database (read-only).")],
     db: Annotated[Path | None, typer.Option(help="Database file (default: data/curated/lagesbild.duckdb).")] = None,

@@ -16,6 +16,7 @@ RAW_DIR = Path(os.environ.get("LAGESBILD_RAW_DIR", PROJECT_DIR / "data" / "raw")
 CURATED_DIR = Path(os.environ.get("LAGESBILD_CURATED_DIR", PROJECT_DIR / "data" / "curated"))
 REPORTS_OUT_DIR = Path(os.environ.get("LAGESBILD_REPORTS_DIR", PROJECT_DIR / "reports" / "out"))
 DB_NAME = "lagesbild.duckdb"
+BUNDLED_REFERENCE_DIR = PROJECT_DIR / "data" / "raw" / "reference"
 
 DEFAULT_MUNICIPALITY = "Malmö"
 FIRST_TREND_YEAR = 2015
@@ -43,3 +44,10 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return self.curated_dir / DB_NAME
+
+
+def reference_dir(raw_dir: Path) -> Path:
+    """The municipality reference (kommuner.csv, districts): the raw folder's own, else the bundled one, so
+    that a new, empty data folder filled by `lagesbild ingest` works without copying reference files."""
+    own = raw_dir / "reference"
+    return own if (own / "kommuner.csv").exists() else BUNDLED_REFERENCE_DIR

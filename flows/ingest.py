@@ -14,14 +14,12 @@ from pathlib import Path
 
 import duckdb
 
-from flows import manifest
+from flows import formats, manifest
+from flows.config import reference_dir
 from flows.db import scalar
+from flows.formats import IngestError
 
 log = logging.getLogger(__name__)
-
-
-class IngestError(Exception):
-    """A raw file cannot be read as its source's format."""
 
 
 SOL_HEADER = "Region;Brott;År;Period;Antal;/100 000 inv"
@@ -118,7 +116,7 @@ def _create_from_files(
     files: list[Path],
     base_dir: Path,
     select_sql: str | Callable[[Path], str],
-    header_lines: int,
+    header_lines: int | Callable[[Path], int],
 ) -> int:
     """Create raw.<table> from files, matched by column name; source_row is the line number in the file.
 
@@ -128,12 +126,13 @@ def _create_from_files(
     if not files:
         raise IngestError(f"no input files for raw.{table} under {base_dir}")
     sqls = [select_sql(path) if callable(select_sql) else select_sql for path in files]
+    skips = [header_lines(path) if callable(header_lines) else header_lines for path in files]
 
     def part(i: int) -> str:
         sub = sqls[i].replace("$path", f"$path_{i}")
         return (
             f"select src.*, $rel_{i} as source_file, "
-            f"cast(row_number() over () + {int(header_lines)} as integer) as source_row from ({sub}) as src"
+            f"cast(row_number() over () + {int(skips[i])} as integer) as source_row from ({sub}) as src"
         )
 
     params = {}
@@ -181,13 +180,16 @@ def _sol_layout(path: Path, rel: str) -> tuple[str, dict[str, int]]:
     return encoding, positions
 
 
-def load_bra_sol(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
-    """BRÅ SOL `Databasfil.txt` exports (yearly or monthly): ISO-8859-1, `;`, data rows end with `;`.
+def load_bra_sol(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path] | None = None, excel: list[Path] = ()
+) -> int:
+    """BRÅ SOL `Databasfil.txt` exports (yearly or monthly): ISO-8859-1, `;`, data rows end with `;`; and
+    SOL's Excel export of the same table (.xls, .xlsx), appended with the same columns.
 
-    Columns are found by name, so their order does not matter. Each line is read whole and split in SQL,
+    Columns are found by name, so their order does not matter. Each text line is read whole and split in SQL,
     so that a short, long or cut-off line is reported with its file and line number.
     """
-    files = _files(raw_dir, "bra", "*.txt")
+    files = _files(raw_dir, "bra", "*.txt") if files is None else files
     layouts = {path: _sol_layout(path, _rel(path, raw_dir)) for path in files}
     n_fields = len(SOL_NAMES) + 1
 
@@ -201,7 +203,10 @@ def load_bra_sol(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
             f"skip=1, encoding='{encoding}', quote='', escape='', columns={{'line': 'varchar'}}))"
         )
 
-    rows = _create_from_files(con, "bra_sol", files, raw_dir, select_sql, header_lines=1)
+    if files:
+        rows = _create_from_files(con, "bra_sol", files, raw_dir, select_sql, header_lines=1)
+    else:
+        rows = _create_empty(con, "bra_sol")
     bad = con.execute(
         """
         select source_file, source_row, malformed_field_count from raw.bra_sol
@@ -216,7 +221,57 @@ def load_bra_sol(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
             f"{bad[0][0]}: {where}; a SOL row has {n_fields} fields ({SOL_HEADER}) and ends with ';' "
             "(a cut-off or re-saved file?)"
         )
+    rate_names = {"/100 000 inv": SOL_RATE, "per 100 000 inv": SOL_RATE}
+    for path in excel:
+        frame = formats.excel_table(path, _rel(path, raw_dir), {n.lower() for n in SOL_NAMES}, SOL_NAMES | rate_names)
+        rows += _append_frame(con, "bra_sol", frame, _rel(path, raw_dir))
     return rows
+
+
+RAW_COLUMNS = {
+    "bra_sol": [*SOL_NAMES.values(), SOL_RATE],
+    "bra_kommun_totals": ["kommun", "antal", "per_100k", "year"],
+    "scb_population_long": ["Kommun", "År", "Befolkning"],
+    "scb_population_pxweb": ["region", "no_year"],  # an empty PxWeb table: its year columns are unknown
+    "scb_population_jsonstat": ["region_code", "region_label", "year", "contents_code", "value", "status"],
+    "kolada_values": ["kpi", "municipality", "period", "gender", "value", "status", "count"],
+    "survey_results": [
+        "omrade",
+        "omradestyp",
+        "kommun",
+        "ar",
+        "indikator",
+        "enhet",
+        "varde",
+        "antal_svarande",
+        "kalla_url",
+        "anmarkning",
+    ],
+    "polisen_events": ["id", "datetime", "name", "summary", "url", "type", "location_name", "location_gps"],
+    "local_measures": ["kommun", "ar"],
+}
+
+
+def _create_empty(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """raw.<table> with no rows, in the shape its staging model reads (a source with no files yet)."""
+    columns = ", ".join(f'"{c}" varchar' for c in RAW_COLUMNS[table])
+    extra = ", malformed_field_count bigint" if table == "bra_sol" else ""
+    con.execute(f"create or replace table raw.{table} ({columns}{extra}, source_file varchar, source_row integer)")
+    return 0
+
+
+def _append_frame(con: duckdb.DuckDBPyConnection, table: str, frame, rel: str) -> int:
+    """Append rows read by Python (Excel, JSON-stat2) to raw.<table>, matched by column name."""
+    frame = frame.assign(source_file=rel)
+    unknown = set(frame.columns) - set(con.table(f"raw.{table}").columns)
+    if unknown:
+        raise IngestError(f"{rel}: unexpected column(s) {', '.join(sorted(map(repr, unknown)))}")
+    con.register("_frame", frame)
+    try:
+        con.execute(f"insert into raw.{table} by name select * from _frame")
+    finally:
+        con.unregister("_frame")
+    return len(frame)
 
 
 REQUIRED = {
@@ -246,7 +301,10 @@ def _check_header(path: Path, rel: str, encoding: str, delim: str, required: lis
 
 
 def _load_text_table(con: duckdb.DuckDBPyConnection, table: str, files: list[Path], base_dir: Path, delim: str) -> int:
-    """A plain delimited text file with a header row, every column kept as text; required columns checked."""
+    """A plain delimited text file with a header row, every column kept as text; required columns checked.
+    No files: an empty table of the source's shape, if the source is optional (listed in RAW_COLUMNS)."""
+    if not files and table in RAW_COLUMNS:
+        return _create_empty(con, table)
 
     def select_sql(path: Path) -> str:
         rel = _rel(path, base_dir)
@@ -257,32 +315,113 @@ def _load_text_table(con: duckdb.DuckDBPyConnection, table: str, files: list[Pat
     return _create_from_files(con, table, files, base_dir, select_sql, header_lines=1)
 
 
-def load_population(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
-    """SCB population: the long `Kommun,År,Befolkning` CSV and PxWeb CSV exports (title line, wide years)."""
-    long_files, pxweb_files = [], []
-    for path in _files(raw_dir, "scb", "*.csv"):
-        first = _first_line(path, sniff_encoding(path, _rel(path, raw_dir)))
-        (pxweb_files if first.startswith('"') and '","' not in first else long_files).append(path)
+def load_population(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, by_format: dict[str, list[Path]] | None = None
+) -> dict[str, int]:
+    """SCB population: the long `Kommun,År,Befolkning` CSV, PxWeb CSV exports (title line, wide years) and
+    PxWebApi JSON-stat2 answers. At least one file is needed: without population there are no rates."""
+    by_format = classify(raw_dir) if by_format is None else by_format
+    long_files, pxweb_files = by_format.get("scb_long_csv", []), by_format.get("scb_pxweb_csv", [])
+    jsonstat_files = by_format.get("scb_jsonstat2", [])
+    if not (long_files or pxweb_files or jsonstat_files):
+        raise IngestError(f"no population files under {raw_dir / 'scb'}: rates per 100 000 need SCB folkmängd")
 
     def pxweb_sql(path: Path) -> str:
         encoding = sniff_encoding(path, _rel(path, raw_dir))
         return f"select * from read_csv($path, header=true, skip=2, all_varchar=true, delim=',', encoding='{encoding}')"
 
-    return {
+    counts = {
         "scb_population_long": _load_text_table(con, "scb_population_long", long_files, raw_dir, ","),
         "scb_population_pxweb": _create_from_files(
             con, "scb_population_pxweb", pxweb_files, raw_dir, pxweb_sql, header_lines=3
-        ),
+        )
+        if pxweb_files
+        else _create_empty(con, "scb_population_pxweb"),
     }
+    counts["scb_population_jsonstat"] = _create_empty(con, "scb_population_jsonstat")
+    for path in jsonstat_files:
+        frame = formats.jsonstat_population(path, _rel(path, raw_dir))
+        counts["scb_population_jsonstat"] += _append_frame(con, "scb_population_jsonstat", frame, _rel(path, raw_dir))
+    return counts
 
 
-def load_survey(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
-    """Trygghetsmätning result tables: `;`-separated, Swedish decimals, with or without respondent counts."""
-    return _load_text_table(con, "survey_results", _files(raw_dir, "survey", "*.csv"), raw_dir, ";")
+def load_bra_totals(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path], years: dict[str, int] | None = None
+) -> int:
+    """BRÅ's yearly municipality CSV (totals only): UTF-8 with BOM, CRLF, `Kommun;Antal;Per 100 000 inv.`
+    (the 2021 file has no header and names like `Ale kommun`), a space possibly as thousands separator.
+
+    The file itself holds no year: it comes from the load log (`lagesbild ingest --year`, or the year in the
+    original file name), else from a year in the stored file's name.
+    """
+    if not files:
+        return _create_empty(con, "bra_kommun_totals")
+    years = years or {}
+
+    def select_sql(path: Path) -> str:
+        rel = _rel(path, raw_dir)
+        year = years.get(rel) or year_in_name(path.name)
+        if year is None:
+            raise IngestError(
+                f"{rel}: BRÅ's municipality CSV holds no year and its name has none; "
+                "add it with `lagesbild ingest --year YYYY`"
+            )
+        encoding = sniff_encoding(path, rel)
+        has_header = _first_line(path, encoding).lower().startswith("kommun;")
+        return (
+            f"select column0 as kommun, column1 as antal, column2 as per_100k, '{int(year)}' as year "
+            f"from read_csv($path, header=false, skip={int(has_header)}, delim=';', all_varchar=true, "
+            f"encoding='{encoding}', null_padding=true, "
+            "columns={'column0': 'varchar', 'column1': 'varchar', 'column2': 'varchar', 'column3': 'varchar'})"
+        )
+
+    def header_lines(path: Path) -> int:
+        return int(_first_line(path, sniff_encoding(path, _rel(path, raw_dir))).lower().startswith("kommun;"))
+
+    return _create_from_files(con, "bra_kommun_totals", files, raw_dir, select_sql, header_lines=header_lines)
 
 
-def load_police_events(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
+def year_in_name(name: str) -> int | None:
+    """A plausible statistics year in a file name (`anmalda-brott-kommuner-2024.csv` → 2024), if exactly one."""
+    found = {int(y) for y in re.findall(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", name)}
+    return found.pop() if len(found) == 1 else None
+
+
+def load_kolada(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path]) -> int:
+    """Kolada data answers: the nested `values[].values[]` flattened to one row per KPI, municipality,
+    year and gender; `value` null where Kolada publishes none, `status` and `count` as given."""
+    if not files:
+        return _create_empty(con, "kolada_values")
+    select_sql = (
+        "select kpi, municipality, cast(period as varchar) as period, v.gender, cast(v.value as varchar) as value, "
+        "v.status, cast(v.count as varchar) as count "
+        "from (select unnest(\"values\", recursive := false) as r from read_json($path, format='auto', "
+        "columns={'values': 'struct(kpi varchar, municipality varchar, period integer, "
+        '"values" struct(gender varchar, value double, status varchar, count bigint)[])[]\'})) as o, '
+        "lateral (select o.r.kpi as kpi, o.r.municipality as municipality, o.r.period as period, "
+        'unnest(o.r."values") as v)'
+    )
+    return _create_from_files(con, "kolada_values", files, raw_dir, select_sql, header_lines=0)
+
+
+def load_survey(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path] | None = None, excel: list[Path] = ()
+) -> int:
+    """Trygghetsmätning result tables: `;`-separated, Swedish decimals, with or without respondent counts;
+    the same table as an Excel workbook (title rows above the header allowed)."""
+    files = _files(raw_dir, "survey", "*.csv") if files is None else files
+    rows = _load_text_table(con, "survey_results", files, raw_dir, ";")
+    for path in excel:
+        frame = formats.excel_table(path, _rel(path, raw_dir), {"ar", "indikator", "enhet", "varde"}, {})
+        rows += _append_frame(con, "survey_results", frame, _rel(path, raw_dir))
+    return rows
+
+
+def load_police_events(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path] | None = None) -> int:
     """Polisen's events API answers (JSON arrays of events)."""
+    files = _files(raw_dir, "polisen", "*.json") if files is None else files
+    if not files:
+        return _create_empty(con, "polisen_events")
     select_sql = (
         "select cast(id as bigint) as id, datetime, name, summary, url, type, "
         "location.name as location_name, location.gps as location_gps "
@@ -290,27 +429,47 @@ def load_police_events(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
         "'name': 'varchar', 'summary': 'varchar', 'url': 'varchar', 'type': 'varchar', "
         "'location': 'struct(name varchar, gps varchar)'})"
     )
-    return _create_from_files(
-        con, "polisen_events", _files(raw_dir, "polisen", "*.json"), raw_dir, select_sql, header_lines=0
-    )
+    return _create_from_files(con, "polisen_events", files, raw_dir, select_sql, header_lines=0)
 
 
-def load_local(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
+def load_local(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path] | None = None) -> int:
     """The municipality's own yearly figures (e.g. shootings and explosions): `;`-separated, one row a year."""
-    return _load_text_table(con, "local_measures", _files(raw_dir, "local", "*.csv"), raw_dir, ";")
+    files = _files(raw_dir, "local", "*.csv") if files is None else files
+    return _load_text_table(con, "local_measures", files, raw_dir, ";")
+
+
+def classify(raw_dir: Path) -> dict[str, list[Path]]:
+    """Every file in the source folders (bra/, scb/, kolada/, polisen/, survey/, local/) by its format, as
+    read from its content. A file matching no format is taken as its folder's usual format when it has
+    that format's suffix, so that its reader names the defect; otherwise it is refused."""
+    by_format: dict[str, list[Path]] = {}
+    for folder in formats.SOURCE_FOLDERS:
+        for path in _files(raw_dir, folder, "*"):
+            if not path.is_file() or path.name.startswith(".") or path.name in manifest.DOCUMENTATION:
+                continue
+            found = formats.detect(path) if path.stat().st_size else None
+            name = found.name if found else formats.FOLDER_DEFAULTS.get((folder, path.suffix.lower()))
+            if name is None:
+                raise IngestError(
+                    f"{_rel(path, raw_dir)}: not a format lagesbild reads ({', '.join(formats.FORMATS)}); "
+                    "move it out of data/raw or add it with `lagesbild ingest` to see why"
+                )
+            by_format.setdefault(name, []).append(path)
+    return by_format
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     """The municipality reference, and each municipality's districts (reference/<kommun>_delomraden.csv)."""
-    districts = _files(raw_dir, "reference", "*_delomraden.csv")
+    base = reference_dir(raw_dir).parent
+    districts = _files(base, "reference", "*_delomraden.csv")
     if districts:
-        _load_text_table(con, "districts", districts, raw_dir, ",")
+        _load_text_table(con, "districts", districts, base, ",")
     else:  # no district file: an empty table of the same shape
         con.execute(
             "create or replace table raw.districts (name varchar, stadsdel varchar, source_file varchar, "
             "source_row integer)"
         )
-    return _load_text_table(con, "municipalities", [raw_dir / "reference" / "kommuner.csv"], raw_dir, ",")
+    return _load_text_table(con, "municipalities", [base / "reference" / "kommuner.csv"], base, ",")
 
 
 def load_catalogue(con: duckdb.DuckDBPyConnection, catalogue_dir: Path) -> dict[str, int]:
@@ -321,6 +480,18 @@ def load_catalogue(con: duckdb.DuckDBPyConnection, catalogue_dir: Path) -> dict[
         )
         for name in ("areas", "indicators", "indicator_components", "peers", "series_breaks")
     }
+
+
+def load_load_log(con: duckdb.DuckDBPyConnection, log: list[dict[str, str]]) -> int:
+    """The load log (data/raw/LOADLOG.csv): every file `lagesbild ingest` or `fetch` took in, kept forever."""
+    con.execute("drop table if exists raw.load_log")
+    con.execute(f"create table raw.load_log ({', '.join(f'{c} varchar' for c in manifest.LOG_FIELDS)})")
+    if log:
+        con.executemany(
+            f"insert into raw.load_log values ({', '.join('?' for _ in manifest.LOG_FIELDS)})",
+            [[r.get(f, "") for f in manifest.LOG_FIELDS] for r in log],
+        )
+    return len(log)
 
 
 def load_manifest(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
@@ -338,14 +509,30 @@ def load_manifest(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     return len(rows)
 
 
-def load_all(con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path) -> dict[str, int]:
+def load_all(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path, years: dict[str, int] | None = None
+) -> dict[str, int]:
     """Load every raw source and the catalogue; return row counts per raw table."""
     con.execute("create schema if not exists raw")
-    counts = {"source_files": load_manifest(con, raw_dir), "bra_sol": load_bra_sol(con, raw_dir)}
-    counts |= load_population(con, raw_dir)
-    counts["survey_results"] = load_survey(con, raw_dir)
-    counts["polisen_events"] = load_police_events(con, raw_dir)
-    counts["local_measures"] = load_local(con, raw_dir)
+    by_format = classify(raw_dir)
+    log = manifest.read_log(raw_dir)
+    years = years or {r["path"]: int(r["period_from"][:4]) for r in log if r["format"] == "bra_kommun_csv"}
+    counts = {"source_files": load_manifest(con, raw_dir), "load_log": load_load_log(con, log)}
+    if not by_format.get("bra_sol_text") and not by_format.get("bra_sol_xlsx") and not by_format.get("bra_sol_xls"):
+        raise IngestError(f"no BRÅ SOL exports under {raw_dir / 'bra'}: the lägesbild needs anmälda brott per kategori")
+    counts["bra_sol"] = load_bra_sol(
+        con,
+        raw_dir,
+        by_format.get("bra_sol_text", []),
+        by_format.get("bra_sol_xlsx", []) + by_format.get("bra_sol_xls", []),
+    )
+    counts["bra_kommun_totals"] = load_bra_totals(con, raw_dir, by_format.get("bra_kommun_csv", []), years)
+    counts |= load_population(con, raw_dir, by_format)
+    counts["kolada_values"] = load_kolada(con, raw_dir, by_format.get("kolada_json", []))
+    survey_excel = by_format.get("survey_xlsx", []) + by_format.get("survey_xls", [])
+    counts["survey_results"] = load_survey(con, raw_dir, by_format.get("survey_csv", []), survey_excel)
+    counts["polisen_events"] = load_police_events(con, raw_dir, by_format.get("polisen_events_json", []))
+    counts["local_measures"] = load_local(con, raw_dir, by_format.get("local_csv", []))
     counts["municipalities"] = load_reference(con, raw_dir)
     counts |= load_catalogue(con, catalogue_dir)
     return counts

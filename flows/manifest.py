@@ -71,7 +71,30 @@ def record_synthetic(raw_dir: Path, paths: list[str]) -> None:
     write(raw_dir, list(rows.values()))
 
 
-DOCUMENTATION = {MANIFEST_NAME, "PROVENANCE.md", "README.md"}
+LOADLOG_NAME = "LOADLOG.csv"
+LOG_FIELDS = ["loaded_at", "sha256", "source", "format", "original_name", "path", "rows", "period_from", "period_to"]
+DOCUMENTATION = {MANIFEST_NAME, LOADLOG_NAME, "PROVENANCE.md", "README.md"}
+
+
+def read_log(raw_dir: Path) -> list[dict[str, str]]:
+    """The load log: one row per file taken in by `lagesbild ingest` or `fetch`, oldest first."""
+    path = raw_dir / LOADLOG_NAME
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def append_log(raw_dir: Path, row: dict[str, str]) -> None:
+    """Add a row to the load log; the log is rewritten whole through a temporary file (never half-written)."""
+    path = raw_dir / LOADLOG_NAME
+    rows = [*read_log(raw_dir), row]
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=LOG_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(path)
 
 
 def unrecorded(raw_dir: Path, rows: list[dict[str, str]]) -> list[dict[str, str]]:

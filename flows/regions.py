@@ -6,6 +6,7 @@ import csv
 import difflib
 from pathlib import Path
 
+from flows.config import reference_dir
 from flows.report import slugify
 
 
@@ -15,7 +16,7 @@ class UnknownMunicipality(LookupError):
 
 def municipalities(raw_dir: Path) -> dict[str, str]:
     """SCB code → name, from data/raw/reference/kommuner.csv."""
-    with open(raw_dir / "reference" / "kommuner.csv", encoding="utf-8", newline="") as f:
+    with open(reference_dir(raw_dir) / "kommuner.csv", encoding="utf-8", newline="") as f:
         return {row["municipality_code"]: row["municipality_name"] for row in csv.DictReader(f)}
 
 

@@ -77,7 +77,10 @@ def test_stg_bra__reported_crime(con):
             1,
         ),
         ("Lund kommun", "Rån inkl. grovt", "year", 2024, None, False, None, "invalid", 1, 5, 1),
-        ("Hela landet", "0950 - Befogenhetsbedrägeri", "month", 2026, 8, True, 498, "value", 5, 2, 1),
+        ("Hela landet", "Befogenhetsbedrägeri", "month", 2026, 8, True, 498, "value", 5, 2, 1),
+    ]
+    assert con.execute("select crime_code from stg_bra__reported_crime where period_type = 'month'").fetchall() == [
+        ("0950",)
     ]
 
 
@@ -100,6 +103,17 @@ def test_stg_scb__population(con):
         'region varchar, "2021" varchar, "2022" varchar, source_file varchar, source_row integer',
         [("1280 Malmö", "350594", "..", "p.csv", 4), ("00 Riket", "10434247", "10489604", "p.csv", 5)],
     )
+    given(
+        con,
+        "raw.scb_population_jsonstat",
+        "region_code varchar, region_label varchar, year varchar, contents_code varchar, value varchar, "
+        "status varchar, source_file varchar, source_row integer",
+        [
+            ("1480", "Göteborg", "2024", "BE0101N1", "604616", None, "q.json", 4),
+            ("1480", "Göteborg", "2025", "BE0101N1", None, "..", "q.json", 5),
+            ("1480", "Göteborg", "2024", "BE0101N2", "7", None, "q.json", 6),
+        ],
+    )
     rows = run(
         con,
         "stg_scb__population",
@@ -113,6 +127,8 @@ def test_stg_scb__population(con):
         ("1280", "Malmö", 2022, None, 4),
         ("00", "Riket", 2021, 10434247, 5),
         ("00", "Riket", 2022, 10489604, 5),
+        ("1480", "Göteborg", 2024, 604616, 4),
+        ("1480", "Göteborg", 2025, None, 5),
     ]
 
 
@@ -388,6 +404,97 @@ def test_stg_meta__source_files(con):
 # ---------------------------------------------------------------- intermediate
 
 
+def test_stg_meta__load_log(con):
+    given(
+        con,
+        "raw.load_log",
+        "loaded_at varchar, sha256 varchar, source varchar, format varchar, original_name varchar, path varchar, "
+        "rows varchar, period_from varchar, period_to varchar",
+        [("2026-11-25T03:00:00+00:00", "ab" * 32, "bra", "bra_kommun_csv", "kommuner-2024.csv", "bra/x.csv", "290", "2024", "2024")],
+    )
+    rows = run(con, "stg_meta__load_log", "source_file, loaded_at, original_name, row_count, period_from", "source_file")
+    assert rows[0][0] == "bra/x.csv"
+    assert rows[0][1].isoformat().startswith("2026-11-25T0")  # shown in the session's time zone
+    assert rows[0][2:] == ("kommuner-2024.csv", 290, "2024")
+
+
+def test_stg_bra__municipality_totals(con):
+    given(
+        con,
+        "raw.municipalities",
+        RAW_MUNICIPALITIES,
+        [
+            ("1280", "Malmö", "12", "Skåne län", "8461", "Malmö kommun", "k.csv", 2),
+            ("2080", "Falun", "20", "Dalarnas län", "8300", "Falu kommun", "k.csv", 3),
+        ],
+    )
+    given(
+        con,
+        "raw.bra_kommun_totals",
+        "kommun varchar, antal varchar, per_100k varchar, year varchar, source_file varchar, source_row integer",
+        [
+            ("Malmö", "57 123", "15 950", "2024", "a.csv", 2),
+            ("Falu kommun", "4\u00a0010", "6 709", "2021", "b.csv", 1),
+            ("Ale", "-", "0", "2024", "a.csv", 3),
+            ("Malmö", "..", "..", "2023", "c.csv", 2),
+            ("Malmö", "12x", "1", "2022", "d.csv", 2),
+        ],
+    )
+    rows = run(
+        con,
+        "stg_bra__municipality_totals",
+        "municipality_label, region_code, year, reported_count, count_status, bra_rate_per_100k, source_row",
+        "source_file, source_row",
+    )
+    assert rows == [
+        ("Malmö", "1280", 2024, 57123, "value", 15950, 2),
+        ("Ale", None, 2024, 0, "zero", 0, 3),
+        ("Falu kommun", "2080", 2021, 4010, "value", 6709, 1),
+        ("Malmö", "1280", 2023, None, "missing", None, 2),
+        ("Malmö", "1280", 2022, None, "invalid", 1, 2),
+    ]
+
+
+def test_stg_kolada__values(con):
+    given(
+        con,
+        "raw.kolada_values",
+        "kpi varchar, municipality varchar, period varchar, gender varchar, value varchar, status varchar, "
+        "count varchar, source_file varchar, source_row integer",
+        [("N07403", "1280", "2024", "T", "1234.5", "", "1", "k.json", 1), ("N07403", "1280", "2024", "k", None, "Missing", "0", "k.json", 2)],
+    )
+    rows = run(con, "stg_kolada__values", "kpi, municipality_code, year, gender, value, status, value_count", "source_row")
+    assert rows == [("N07403", "1280", 2024, "T", 1234.5, None, 1), ("N07403", "1280", 2024, "K", None, "Missing", 0)]
+
+
+def test_mart_kolada_values_by_municipality_year(con):
+    given(
+        con,
+        "stg_kolada__values",
+        "kpi varchar, municipality_code varchar, year integer, gender varchar, value double, status varchar, "
+        "value_count bigint, source_file varchar, source_row integer",
+        [
+            ("N07403", "1280", 2024, "T", 1200.0, None, 1, "old.json", 1),
+            ("N07403", "1280", 2024, "T", 1234.5, None, 1, "new.json", 1),
+            ("N07403", "9999", 2024, "T", 1.0, None, 1, "new.json", 2),
+        ],
+    )
+    given(
+        con,
+        "stg_meta__load_log",
+        "source_file varchar, loaded_at timestamptz",
+        [("old.json", "2026-01-01 00:00:00+00"), ("new.json", "2026-02-01 00:00:00+00")],
+    )
+    given(con, "int_regions", "region_code varchar, region_name varchar", [("1280", "Malmö")])
+    rows = run(
+        con,
+        "mart_kolada_values_by_municipality_year",
+        "kpi, municipality_code, municipality_name, year, value, source_file",
+        "municipality_code",
+    )
+    assert rows == [("N07403", "1280", "Malmö", 2024, 1234.5, "new.json"), ("N07403", "9999", None, 2024, 1.0, "new.json")]
+
+
 def test_int_regions(con):
     given(
         con,
@@ -404,6 +511,7 @@ def test_int_regions(con):
 
 
 def test_int_population_by_region_year(con):
+    given(con, "stg_meta__load_log", "source_file varchar, loaded_at timestamptz", [])
     given(
         con,
         "stg_ref__municipalities",
@@ -447,9 +555,13 @@ def test_int_crime_counts_by_region_year(con):
         "region_code varchar, region_name varchar, region_type varchar, county_code varchar, county_name varchar, bra_region_label varchar",
         [
             ("1280", "Malmö", "kommun", "12", "S", "Malmö kommun"),
+            ("1281", "Lund", "kommun", "12", "S", "Lund kommun"),
             ("00", "Riket", "riket", None, None, "Hela landet"),
         ],
     )
+    months = [("Lund kommun", "Rån", "month", 2024, m, False, 2, "value", "m.txt") for m in range(1, 13)]
+    months += [("Lund kommun", "Rån", "month", 2025, m, True, 3, "value", "m.txt") for m in range(1, 9)]
+    months += [("Lund kommun", "Rån", "month", 2024, 1, True, 50, "value", "m0.txt")]  # prel. January: final wins
     given(
         con,
         "stg_bra__reported_crime",
@@ -457,19 +569,45 @@ def test_int_crime_counts_by_region_year(con):
         [
             ("Malmö kommun", "Rån", "year", 2025, None, True, 100, "value", "a.txt"),
             ("Malmö kommun", "Rån", "year", 2025, None, False, 101, "value", "b.txt"),
+            ("Malmö kommun", "Rån", "year", 2024, None, False, 90, "value", "z_old.txt"),
+            ("Malmö kommun", "Rån", "year", 2024, None, False, 91, "value", "new.txt"),
             ("Hela landet", "Rån", "year", 2025, None, False, 0, "zero", "b.txt"),
             ("Hela landet", "8-12 kap.", "year", 2025, None, False, None, "not_applicable", "b.txt"),
             ("Okänd kommun", "Rån", "year", 2025, None, False, 7, "value", "b.txt"),
             ("Malmö kommun", "Rån", "month", 2025, 1, False, 9, "value", "m.txt"),
+            *months,
         ],
+    )
+    given(
+        con,
+        "stg_bra__municipality_totals",
+        "region_code varchar, year integer, reported_count bigint, count_status varchar, source_file varchar",
+        [
+            ("1281", 2024, 9000, "value", "k.csv"),
+            ("1280", 2025, 55000, "value", "k.csv"),
+            ("1280", 2025, None, "missing", "k2.csv"),
+        ],
+    )
+    given(
+        con,
+        "stg_meta__load_log",
+        "source_file varchar, loaded_at timestamptz",
+        [("z_old.txt", "2025-03-01 10:00:00+01"), ("new.txt", "2026-03-01 10:00:00+01")],
     )
     rows = run(
         con,
         "int_crime_counts_by_region_year",
-        "region_code, crime_label, year, reported_count, is_preliminary, source_file",
-        "region_code",
+        "region_code, crime_label, year, reported_count, is_preliminary, basis, source_file",
+        "region_code, crime_label, year",
     )
-    assert rows == [("00", "Rån", 2025, 0, False, "b.txt"), ("1280", "Rån", 2025, 101, False, "b.txt")]
+    assert rows == [
+        ("00", "Rån", 2025, 0, False, "year", "b.txt"),
+        ("1280", "Rån", 2024, 91, False, "year", "new.txt"),  # the newer export of the same year wins
+        ("1280", "Rån", 2025, 101, False, "year", "b.txt"),
+        ("1280", "Totalt antal brott", 2025, 55000, False, "municipality_csv", "k.csv"),
+        ("1281", "Rån", 2024, 24, False, "months", "m.txt"),  # 12 months summed; 2025 has only 8
+        ("1281", "Totalt antal brott", 2024, 9000, False, "municipality_csv", "k.csv"),
+    ]
 
 
 def test_int_indicator_counts_by_region_year(con):
@@ -813,9 +951,19 @@ def test_mart_source_files(con):
         con,
         "stg_meta__source_files",
         "source_file varchar, kind varchar, is_synthetic boolean, source varchar, url varchar, licence varchar, extracted varchar, sha256 varchar, description varchar",
-        [("bra/a.txt", "synthetic", True, "gen", "", "CC0-1.0", None, "ab", "Demo")],
+        [
+            ("bra/a.txt", "synthetic", True, "gen", "", "CC0-1.0", None, "ab", "Demo"),
+            ("bra/ff.txt", "real", False, "BRÅ", "", "", "2026-11-25", "ff", "export.txt"),
+        ],
     )
-    assert run(con, "mart_source_files", "source_file, is_synthetic, licence", "1") == [("bra/a.txt", True, "CC0-1.0")]
+    given(
+        con,
+        "stg_meta__load_log",
+        "source_file varchar, format varchar, original_name varchar, row_count bigint, period_from varchar, period_to varchar, loaded_at timestamptz",
+        [("bra/ff.txt", "bra_sol_text", "Databasfil.txt", 19, "2024", "2025", "2026-11-25 03:00:00+00")],
+    )
+    rows = run(con, "mart_source_files", "source_file, is_synthetic, licence, original_name, period_to", "1")
+    assert rows == [("bra/a.txt", True, "CC0-1.0", None, None), ("bra/ff.txt", False, "", "Databasfil.txt", "2025")]
 
 
 def test_mart_regions(con):

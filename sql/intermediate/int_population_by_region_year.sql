@@ -1,5 +1,6 @@
 -- grain: one row per region_code, year
--- Folkmängd 31 December. Where two files give the same region and year, the later file name wins.
+-- Folkmängd 31 December. Where two files give the same region and year, the one loaded last (load log)
+-- wins, then the later file name (bundled files are not in the load log).
 -- Riket is SCB's own figure where an export has it, else the sum of all municipalities (only when every
 -- municipality is present). A county (län) is the sum of its municipalities, when all of them are present.
 with population as (
@@ -9,6 +10,10 @@ with population as (
 
 source_files as (
     select * from stg_meta__source_files
+),
+
+load_log as (
+    select * from stg_meta__load_log
 ),
 
 municipalities as (
@@ -31,10 +36,12 @@ ranked as (
         population.source_file,
         coalesce(source_files.is_synthetic, false) as is_synthetic,
         row_number() over (
-            partition by population.region_code, population.year order by population.source_file desc
+            partition by population.region_code, population.year
+            order by load_log.loaded_at desc nulls last, population.source_file desc
         ) as rank_in_year
     from population
     left join source_files on source_files.source_file = population.source_file
+    left join load_log on load_log.source_file = population.source_file
 ),
 
 chosen as (

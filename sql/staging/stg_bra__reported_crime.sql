@@ -1,7 +1,9 @@
 -- grain: one row per region_label, crime_label, year, month (month null for yearly figures)
 -- BRÅ SOL Databasfil.txt rows. Yearly exports hold the word `År` in column År and the year in Period;
 -- monthly exports hold the year in År and the month in Period. `..` = no value, `-` = zero.
--- SOL echoes a category under two menu nodes as an exact duplicate row: those collapse here.
+-- SOL echoes a category under two menu nodes as an exact duplicate row: those collapse here. The monthly
+-- menu prefixes labels with the brottskod (`0950 - Befogenhetsbedrägeri`): the code goes to crime_code and
+-- the label is kept without it, so that yearly and monthly rows of a category share one key.
 with source as (
     select * from raw.bra_sol
 ),
@@ -9,7 +11,8 @@ with source as (
 parsed as (
     select
         trim(region) as region_label,
-        trim(brott) as crime_label,
+        regexp_replace(trim(brott), '^\d{4}[A-Za-z]? - ', '') as crime_label,
+        nullif(regexp_extract(trim(brott), '^(\d{4}[A-Za-z]?) - ', 1), '') as crime_code,
         case when trim(ar) = 'År' then 'year' else 'month' end as period_type,
         case when trim(ar) = 'År' then trim(period) else trim(ar) end as year_text,
         case when trim(ar) = 'År' then null else trim(period) end as month_text,
@@ -24,6 +27,7 @@ typed as (
     select
         region_label,
         crime_label,
+        crime_code,
         period_type,
         try_cast(regexp_extract(year_text, '^(\d{4})', 1) as integer) as year,
         case month_text
@@ -58,6 +62,7 @@ final as (
     select
         region_label,
         crime_label,
+        crime_code,
         period_type,
         year,
         month,
@@ -72,7 +77,7 @@ final as (
         count(*) as echo_count
     from typed
     group by
-        region_label, crime_label, period_type, year, month, is_preliminary, reported_count, count_status,
+        region_label, crime_label, crime_code, period_type, year, month, is_preliminary, reported_count, count_status,
         count_text, bra_rate_per_100k, year_text, source_file
 )
 

@@ -1,6 +1,7 @@
 -- grain: one row per region_code, year, source_file
 -- SCB folkmängd 31 December from two export shapes: the long `Kommun,År,Befolkning` file (names only,
--- coded through the municipality reference) and PxWeb CSV exports (`"1280 Malmö"`, one column per year).
+-- coded through the municipality reference), PxWeb CSV exports (`"1280 Malmö"`, one column per year) and
+-- PxWebApi JSON-stat2 answers (BE0101N1 Folkmängd; one row per region and year after flattening).
 with long_source as (
     select * from raw.scb_population_long
 ),
@@ -9,6 +10,10 @@ pxweb_source as (
     unpivot raw.scb_population_pxweb
     on columns(* exclude (region, source_file, source_row))
     into name year_text value population_text
+),
+
+jsonstat_source as (
+    select * from raw.scb_population_jsonstat
 ),
 
 municipalities as (
@@ -40,10 +45,25 @@ from_pxweb as (
     from pxweb_source
 ),
 
+from_jsonstat as (
+    select
+        region_code,
+        region_label as region_name,
+        try_cast(year as integer) as year,
+        try_cast(value as bigint) as population,
+        coalesce(value, '..') as population_text,
+        source_file,
+        source_row
+    from jsonstat_source
+    where coalesce(contents_code, 'BE0101N1') = 'BE0101N1'
+),
+
 final as (
     select * from from_long
     union all
     select * from from_pxweb
+    union all
+    select * from from_jsonstat
 )
 
 select * from final
