@@ -136,6 +136,58 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _years(text: str) -> list[int]:
+    """`2015-2025` or `2023,2024`."""
+    try:
+        if "-" in text:
+            first, last = (int(p) for p in text.split("-", 1))
+            return list(range(first, last + 1))
+        return [int(p) for p in text.split(",")]
+    except ValueError:
+        _fail(f"--years must be like 2015-2025 or 2023,2024, not {text!r}")
+        raise
+
+
+@app.command()
+def fetch(
+    source: Annotated[str, typer.Argument(help="kolada, scb or polisen.")],
+    kommun: Annotated[
+        list[str] | None,
+        typer.Option(help="Municipality name or SCB code; repeat for several (kolada; default: Malmö and peers)."),
+    ] = None,
+    years: Annotated[str, typer.Option(help="Years, e.g. 2015-2025 or 2023,2024 (kolada, scb).")] = "2015-2025",
+    kpi: Annotated[list[str] | None, typer.Option(help="Kolada KPI id; repeat for several.")] = None,
+    raw_dir: Annotated[Path, typer.Option(help="The raw folder to store the answers in.")] = RAW_DIR,
+) -> None:
+    """Fetch an open API (Kolada key figures, SCB folkmängd, Polisen's events) into the raw folder; each answer
+    is stored and logged like an ingested file. BRÅ has no API: export from SOL and use `lagesbild ingest`."""
+    from flows import fetch as fetching
+    from flows import regions
+    from flows.formats import IngestError
+
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    raw_dir = raw_dir.resolve()
+    try:
+        wanted = _years(years)
+        if source == "kolada":
+            names = kommun or [DEFAULT_MUNICIPALITY, "Stockholm", "Göteborg"]
+            codes = [regions.resolve(k, raw_dir)[0] for k in names]
+            landed = fetching.kolada(codes, wanted, raw_dir, tuple(kpi) if kpi else fetching.KOLADA_KPIS)
+        elif source == "scb":
+            codes = sorted(regions.municipalities(raw_dir)) + ["00"]
+            landed = fetching.scb_population(codes, wanted, raw_dir)
+        elif source == "polisen":
+            landed = fetching.polisen(raw_dir)
+        else:
+            _fail(f"unknown source {source!r}: choose kolada, scb or polisen (BRÅ: export from SOL, then ingest)")
+            return
+    except (fetching.FetchError, IngestError, regions.UnknownMunicipality) as exc:
+        _fail(str(exc))
+        return
+    for item in landed:
+        typer.echo(item.describe())
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run on the curated DuckDB database (read-only).")],

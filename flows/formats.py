@@ -11,9 +11,10 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class IngestError(Exception):
@@ -179,6 +180,9 @@ def excel_table(path: Path, rel: str, required: set[str], rename: dict[str, str]
     Every value becomes text, as a CSV reader with all_varchar would give it; `source_row` is the row number
     in the sheet (1-based), so errors point at the row an analyst sees in Excel.
     """
+    import numpy as np
+    import pandas as pd
+
     rows = excel_rows(path)
     header_at = next(
         (i for i, row in enumerate(rows[:30]) if required <= {str(c).strip().lower() for c in row if c}), None
@@ -202,6 +206,9 @@ def jsonstat_population(path: Path, rel: str) -> pd.DataFrame:
     The flat `value` array is in row-major order of `id`; each cell's index is unravelled into its category
     positions at once (no loop over cells). `source_row` is the cell's position in `value`, 1-based.
     """
+    import numpy as np
+    import pandas as pd
+
     doc = json.loads(path.read_bytes())
     data = _jsonstat_dataset(doc)
     if data is None:

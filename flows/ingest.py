@@ -248,7 +248,7 @@ RAW_COLUMNS = {
         "anmarkning",
     ],
     "polisen_events": ["id", "datetime", "name", "summary", "url", "type", "location_name", "location_gps"],
-    "local_measures": ["kommun", "ar"],
+    "local_measures": ["kommun", "ar", "kalla_url", "no_measure"],  # unpivot needs a measure column
 }
 
 
@@ -369,16 +369,27 @@ def load_bra_totals(
         encoding = sniff_encoding(path, rel)
         has_header = _first_line(path, encoding).lower().startswith("kommun;")
         return (
-            f"select column0 as kommun, column1 as antal, column2 as per_100k, '{int(year)}' as year "
-            f"from read_csv($path, header=false, skip={int(has_header)}, delim=';', all_varchar=true, "
-            f"encoding='{encoding}', null_padding=true, "
-            "columns={'column0': 'varchar', 'column1': 'varchar', 'column2': 'varchar', 'column3': 'varchar'})"
+            f"select trim(f[1]) as kommun, trim(f[2]) as antal, trim(f[3]) as per_100k, '{int(year)}' as year, "
+            "case when len(f) not in (3, 4) or (len(f) = 4 and f[4] <> '') then len(f) end as malformed_field_count "
+            "from (select string_split(line, ';') as f from read_csv($path, delim='\\x01', header=false, "
+            f"skip={int(has_header)}, encoding='{encoding}', quote='', escape='', columns={{'line': 'varchar'}}))"
         )
 
     def header_lines(path: Path) -> int:
         return int(_first_line(path, sniff_encoding(path, _rel(path, raw_dir))).lower().startswith("kommun;"))
 
-    return _create_from_files(con, "bra_kommun_totals", files, raw_dir, select_sql, header_lines=header_lines)
+    rows = _create_from_files(con, "bra_kommun_totals", files, raw_dir, select_sql, header_lines=header_lines)
+    bad = con.execute(
+        "select source_file, source_row, malformed_field_count from raw.bra_kommun_totals "
+        "where malformed_field_count is not null order by source_file, source_row limit 1"
+    ).fetchone()
+    if bad:
+        raise IngestError(
+            f"{bad[0]}: line {bad[1]} has {bad[2]} field(s); "
+            "a row of BRÅ's municipality CSV is Kommun;Antal;Per 100 000 inv."
+        )
+    con.execute("alter table raw.bra_kommun_totals drop column malformed_field_count")
+    return rows
 
 
 def year_in_name(name: str) -> int | None:

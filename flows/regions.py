@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
+import unicodedata
 from pathlib import Path
 
 from flows.config import reference_dir
-from flows.report import slugify
 
 
 class UnknownMunicipality(LookupError):
@@ -33,3 +34,10 @@ def resolve(text: str, raw_dir: Path) -> tuple[str, str]:
     close = difflib.get_close_matches(wanted, known.values(), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise UnknownMunicipality(f"unknown municipality {text!r} (give a name or a 4-digit SCB code){hint}")
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe ASCII slug: `Malmö` → `malmo`; never contains a path separator or dots only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "kommun"

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +22,7 @@ from flows import charts, fmt, needs
 from flows.analysis import Analysis
 from flows.analysis import load as load_analysis
 from flows.config import PROJECT_DIR, TEMPLATES_DIR, Settings
+from flows.regions import slugify
 from flows.stats import Change, poisson_rate_change, pool_small_years, two_proportion_change
 
 log = logging.getLogger(__name__)
@@ -157,13 +156,6 @@ class Overview:
     first_year: int
     quality: Quality | None = None
     geography: dict | None = None  # published events per district and year, suppressed: {years, rows, ...}
-
-
-def slugify(text: str) -> str:
-    """A file-name-safe ASCII slug: `Malmö` → `malmo`; never contains a path separator or dots only."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "kommun"
 
 
 # ---------------------------------------------------------------- context

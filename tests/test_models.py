@@ -410,9 +410,23 @@ def test_stg_meta__load_log(con):
         "raw.load_log",
         "loaded_at varchar, sha256 varchar, source varchar, format varchar, original_name varchar, path varchar, "
         "rows varchar, period_from varchar, period_to varchar",
-        [("2026-11-25T03:00:00+00:00", "ab" * 32, "bra", "bra_kommun_csv", "kommuner-2024.csv", "bra/x.csv", "290", "2024", "2024")],
+        [
+            (
+                "2026-11-25T03:00:00+00:00",
+                "ab" * 32,
+                "bra",
+                "bra_kommun_csv",
+                "kommuner-2024.csv",
+                "bra/x.csv",
+                "290",
+                "2024",
+                "2024",
+            )
+        ],
     )
-    rows = run(con, "stg_meta__load_log", "source_file, loaded_at, original_name, row_count, period_from", "source_file")
+    rows = run(
+        con, "stg_meta__load_log", "source_file, loaded_at, original_name, row_count, period_from", "source_file"
+    )
     assert rows[0][0] == "bra/x.csv"
     assert rows[0][1].isoformat().startswith("2026-11-25T0")  # shown in the session's time zone
     assert rows[0][2:] == ("kommuner-2024.csv", 290, "2024")
@@ -461,9 +475,14 @@ def test_stg_kolada__values(con):
         "raw.kolada_values",
         "kpi varchar, municipality varchar, period varchar, gender varchar, value varchar, status varchar, "
         "count varchar, source_file varchar, source_row integer",
-        [("N07403", "1280", "2024", "T", "1234.5", "", "1", "k.json", 1), ("N07403", "1280", "2024", "k", None, "Missing", "0", "k.json", 2)],
+        [
+            ("N07403", "1280", "2024", "T", "1234.5", "", "1", "k.json", 1),
+            ("N07403", "1280", "2024", "k", None, "Missing", "0", "k.json", 2),
+        ],
     )
-    rows = run(con, "stg_kolada__values", "kpi, municipality_code, year, gender, value, status, value_count", "source_row")
+    rows = run(
+        con, "stg_kolada__values", "kpi, municipality_code, year, gender, value, status, value_count", "source_row"
+    )
     assert rows == [("N07403", "1280", 2024, "T", 1234.5, None, 1), ("N07403", "1280", 2024, "K", None, "Missing", 0)]
 
 
@@ -492,7 +511,10 @@ def test_mart_kolada_values_by_municipality_year(con):
         "kpi, municipality_code, municipality_name, year, value, source_file",
         "municipality_code",
     )
-    assert rows == [("N07403", "1280", "Malmö", 2024, 1234.5, "new.json"), ("N07403", "9999", None, 2024, 1.0, "new.json")]
+    assert rows == [
+        ("N07403", "1280", "Malmö", 2024, 1234.5, "new.json"),
+        ("N07403", "9999", None, 2024, 1.0, "new.json"),
+    ]
 
 
 def test_int_regions(con):
