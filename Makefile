@@ -7,13 +7,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format generate clean system-deps
+.PHONY: run test bench lint format generate clean system-deps server serve
 
 run: $(STAMP)
 	$(BIN)/lagesbild run
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest
+
+# The Prefect server and UI (http://127.0.0.1:4200), data in .prefect/. Leave it running; then `make serve`.
+server: $(STAMP)
+	PREFECT_HOME=$(CURDIR)/.prefect $(BIN)/prefect server start
+
+# Serves the monthly refresh and the yearly lägesbild (Europe/Stockholm) to that server until stopped.
+# KOMMUN=Lund make serve schedules another municipality.
+serve: $(STAMP)
+	PREFECT_HOME=$(CURDIR)/.prefect PREFECT_API_URL=$${PREFECT_API_URL:-http://127.0.0.1:4200/api} \
+	  $(BIN)/python -m flows.deploy "$${KOMMUN:-Malmö}"
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows tests

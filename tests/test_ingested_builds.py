@@ -1,0 +1,95 @@
+"""Builds from ingested files alone: another municipality with no code change, and a round trip of the
+bundled data through `lagesbild ingest` into an empty data folder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import db, generate, ingest, landing, manifest, steps
+from flows.config import CATALOGUE_DIR, RAW_DIR, Settings
+from tests.conftest import DATA_DIR
+
+LUND_AND_PEERS = ("1281", "1280", "1480", "0180")
+
+
+@pytest.fixture(scope="module")
+def lund(tmp_path_factory) -> tuple[Settings, Path]:
+    """An analyst's exports for Lund (a monthly SOL export, SCB population, Polisen events), taken in with
+    `lagesbild ingest` into an empty data folder, then the yearly build."""
+    base = tmp_path_factory.mktemp("lund")
+    exports = base / "exports"
+    exports.mkdir()
+    spec = generate.Spec(municipality_codes=LUND_AND_PEERS, period="month", first_year=2016, last_year=2025)
+    generate.generate_sol_export(exports / "Databasfil.txt", spec)
+    generate.write_pxweb_population(
+        generate.population_series(RAW_DIR, spec), RAW_DIR, exports / "BE0101N1_20260301.csv"
+    )
+    shutil.copy(RAW_DIR / "scb" / "folkmangd_kommun_1950_2020.csv", exports / "folkmangd.csv")
+    shutil.copy(DATA_DIR / "polisen_events_2025_municipality_shape.json", exports / "events.json")
+    raw = base / "raw"
+    for path in sorted(exports.iterdir()):
+        landing.ingest_file(path, raw)
+    settings = Settings(
+        municipality_code="1281",
+        raw_dir=raw,
+        curated_dir=base / "curated",
+        reports_dir=base / "reports",
+        render_pdf=False,
+    )
+    steps.run_pipeline(settings)
+    return settings, exports
+
+
+def test_lund_is_built_from_ingested_files_alone(lund):
+    settings, exports = lund
+    index = settings.reports_dir / "lund" / "2025" / "index.html"
+    html = index.read_text(encoding="utf-8")
+    assert "Lund" in re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    areas = sorted(p.name for p in index.parent.glob("*.html"))
+    assert len(areas) == 8  # the overview, six areas and the law page
+
+    # the yearly total is the sum of the monthly export's twelve months for Lund
+    sol = (
+        duckdb.connect()
+        .execute(
+            f"select sum(cast(column4 as bigint)) from read_csv('{exports / 'Databasfil.txt'}', delim=';', skip=1, "
+            "header=false, encoding='latin-1', columns={'column0': 'varchar', 'column1': 'varchar', "
+            "'column2': 'varchar', 'column3': 'varchar', 'column4': 'varchar', 'column5': 'varchar', 'column6': 'varchar'}) "
+            "where column0 = 'Lund kommun' and column1 = 'Totalt antal brott' and column2 = '2025'"
+        )
+        .fetchone()[0]
+    )
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        count, basis = con.execute(
+            "select c.reported_count, c.basis from int_crime_counts_by_region_year c "
+            "where region_code = '1281' and crime_label = 'Totalt antal brott' and year = 2025"
+        ).fetchone()
+        sources = con.execute("select count(*), count(original_name) from mart_source_files").fetchone()
+    assert (count, basis) == (sol, "months")
+    assert f"{sol:,}".replace(",", "\u00a0") in html or f"{sol:,}".replace(",", " ") in html
+    assert sources == (4, 4)  # every file came through the load log
+
+
+def test_round_trip_ingesting_the_bundled_files_gives_the_same_curated_tables(bundled_db, tmp_path):
+    raw = tmp_path / "raw"
+    listed = {r["path"]: r["kind"] for r in manifest.read(RAW_DIR)}
+    for folder in ("bra", "scb", "survey", "polisen", "local"):
+        for path in sorted((RAW_DIR / folder).iterdir()):
+            landing.ingest_file(path, raw, kind=listed[f"{folder}/{path.name}"])
+    assert not (raw / "reference").exists()  # the bundled reference is used
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    with db.connect(rebuilt) as con:
+        ingest.load_all(con, raw, CATALOGUE_DIR)
+        db.run_models(con, db.LAYERS)
+    marts = [m.name for m in db.models() if m.layer == "marts" and m.name != "mart_source_files"]
+    with duckdb.connect(str(bundled_db), read_only=True) as bundled, duckdb.connect(str(rebuilt)) as again:
+        for mart in marts:
+            columns = [c for c in bundled.table(mart).columns if "source_file" not in c]
+            query = f"select {', '.join(columns)} from {mart} order by all"
+            assert bundled.execute(query).fetchall() == again.execute(query).fetchall(), mart
+        assert again.execute("select count(*) from mart_source_files where loaded_at is not null").fetchone() == (7,)
