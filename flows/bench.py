@@ -1,15 +1,19 @@
 """Benchmarks (`make bench`): national-scale data generated on the spot, nothing committed.
 
-1. Ingest: a generated SOL monthly export for every municipality, read by lagesbild's SOL reader, beside a
-   bare DuckDB `read_csv` of the same file in the same run; peak memory of the process.
-2. Validation: the staging suite of that table run by lagesbild's validation (the GX suite translated to
-   SQL), beside the same checks written by hand as plain DuckDB SQL (target: at most 2×), and the same
-   suite run by GX on pandas for reference.
+1. Ingest: a generated national-scale SOL monthly export (290 municipalities × 10 years × 12 months ×
+   270 categories, about 9,8 M rows), read by lagesbild's SOL reader, beside a bare DuckDB `read_csv` of
+   the same file in the same run (target ≥ 0,8×); peak memory of a process that only ingests it.
+   The generator knows 27 calibrated categories; the file repeats them under ten numbered labels each to
+   reach the size of SOL's full category tree.
+2. Validation: the staging suite of the 27-category export (0,98 M rows) run by lagesbild's validation (the
+   GX suite translated to SQL), beside the same checks written by hand as plain DuckDB SQL (target: at
+   most 2×), and the same suite run by GX on pandas for reference.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -55,6 +59,17 @@ def _ingest_peak_mb(raw: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def widen(source: Path, dest: Path, copies: int) -> int:
+    """Write `source` (a SOL export) with every data row repeated under `copies` numbered category labels."""
+    header, body = source.read_bytes().split(b"\n", 1)
+    label = re.compile(rb"(?m)^([^;\n]*;[^;\n]*)")
+    with open(dest, "wb") as out:
+        out.write(header + b"\n")
+        for k in range(1, copies + 1):
+            out.write(label.sub(rb"\1 (%d)" % k, body))
+    return body.count(b"\n") * copies
+
+
 def sql_checks(con, table: str, expectations_dir: Path = EXPECTATIONS_DIR) -> dict[str, int]:
     """The stg_bra__reported_crime suite written as one plain SQL query: failing rows per check."""
     spec = json.loads((expectations_dir / f"{table}.json").read_text(encoding="utf-8"))
@@ -84,19 +99,22 @@ def sql_checks(con, table: str, expectations_dir: Path = EXPECTATIONS_DIR) -> di
     return dict(zip(["rows", *[n for n in checks if n != "rows"]], row, strict=True)) | {"unique key": int(dup)}
 
 
-def main(years: int = 10, period: str = "month") -> None:
+def main(years: int = 10, period: str = "month", copies: int = 10) -> None:
     spec = generate.Spec(first_year=2025 - years + 1, last_year=2025, period=period)
     with tempfile.TemporaryDirectory(prefix="lagesbild-bench-") as tmp:
-        raw = Path(tmp) / "raw"
-        (raw / "bra").mkdir(parents=True)
-        (raw / "reference").mkdir()
-        (raw / "reference" / "kommuner.csv").write_bytes((RAW_DIR / "reference" / "kommuner.csv").read_bytes())
+        raw, big = Path(tmp) / "raw", Path(tmp) / "big"
+        for folder in (raw, big):
+            (folder / "bra").mkdir(parents=True)
+            (folder / "reference").mkdir()
+            (folder / "reference" / "kommuner.csv").write_bytes((RAW_DIR / "reference" / "kommuner.csv").read_bytes())
         path = raw / "bra" / "Databasfil_national.txt"
         seconds, rows = _timed(generate.generate_sol_export, path, spec, RAW_DIR)
-        size_mb = path.stat().st_size / 1e6
+        wide = big / "bra" / "Databasfil_national_all_categories.txt"
+        wide_seconds, wide_rows = _timed(widen, path, wide, copies)
+        size_mb = wide.stat().st_size / 1e6
         print(
-            f"generated {rows:,} rows ({size_mb:,.0f} MB, {period}ly, {years} years, all municipalities) "
-            f"in {seconds:.1f} s"
+            f"generated {rows:,} rows ({period}ly, {years} years, all municipalities, 27 categories) in "
+            f"{seconds:.1f} s; widened to {wide_rows:,} rows ({size_mb:,.0f} MB) in {wide_seconds:.1f} s"
         )
 
         con = db.connect(Path(tmp) / "bench.duckdb")
@@ -105,19 +123,22 @@ def main(years: int = 10, period: str = "month") -> None:
             "encoding='latin-1', quote='', escape='', columns={'region': 'varchar', 'brott': 'varchar', "
             "'ar': 'varchar', 'period': 'varchar', 'antal': 'varchar', 'per_100k': 'varchar', 't': 'varchar'})"
         )
-        bare, _ = _timed(con.execute, bare_sql, {"p": str(path)})
-        con.execute("drop table bare")
         con.execute("create schema raw")
-        ours, n = _timed(ingest.load_bra_sol, con, raw)
+        for attempt in (1, 2):  # the second round runs on a warm page cache, like the first for the bare read
+            bare, _ = _timed(con.execute, bare_sql, {"p": str(wide)})
+            con.execute("drop table bare")
+            ours, n = _timed(ingest.load_bra_sol, con, big)
+            print(
+                f"ingest (round {attempt}): lagesbild {n / ours:,.0f} rows/s ({ours:.2f} s); bare read_csv "
+                f"{n / bare:,.0f} rows/s ({bare:.2f} s); ratio {bare / ours:.2f} (target ≥ 0,8)"
+            )
+        con.execute("drop view raw.bra_sol")
+        con.execute("drop table raw.bra_sol_lines")
         print(
-            f"ingest: lagesbild {n / ours:,.0f} rows/s ({ours:.2f} s); bare read_csv {n / bare:,.0f} rows/s "
-            f"({bare:.2f} s); ratio {bare / ours:.2f} (target ≥ 0,8)"
-        )
-
-        print(
-            f"ingest alone in a fresh process, DuckDB memory_limit 1GB: peak {_ingest_peak_mb(raw):,.0f} MB "
+            f"ingest alone in a fresh process, DuckDB memory_limit 1GB: peak {_ingest_peak_mb(big):,.0f} MB "
             f"for a {size_mb:,.0f} MB file"
         )
+        ingest.load_bra_sol(con, raw)
         ingest.load_reference(con, raw)
         db.run_model(con, next(m for m in db.models() if m.name == "stg_bra__reported_crime"))
         table = "stg_bra__reported_crime"

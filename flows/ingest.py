@@ -203,10 +203,25 @@ def load_bra_sol(
             f"skip=1, encoding='{encoding}', quote='', escape='', columns={{'line': 'varchar'}}))"
         )
 
-    if files:
-        rows = _create_from_files(con, "bra_sol", files, raw_dir, select_sql, header_lines=1)
-    else:
-        rows = _create_empty(con, "bra_sol")
+    # Each file is appended in one ordered scan, so a row's position in the table is its line in the file:
+    # raw.bra_sol is a view that turns the row id into source_row (no window over millions of rows).
+    _drop_relation(con, "raw.bra_sol")
+    columns = ", ".join(f"{c} varchar" for c in [*SOL_NAMES.values(), SOL_RATE])
+    con.execute(
+        f"create or replace table raw.bra_sol_lines ({columns}, malformed_field_count bigint, source_file varchar, "
+        "source_row integer)"
+    )
+    rows, starts = 0, []
+    for path in files:
+        rel = _rel(path, raw_dir)
+        starts.append((rel, rows))
+        rows += _insert_file(con, "bra_sol_lines", path, rel, select_sql(path))
+    first_row = " ".join(f"when {_literal(rel)} then {start - 2}" for rel, start in starts)
+    line = f"cast(rowid - case source_file {first_row} end as integer)" if starts else "null"
+    con.execute(
+        "create view raw.bra_sol as select * exclude (source_row), "
+        f"coalesce(source_row, {line}) as source_row from raw.bra_sol_lines"
+    )
     bad = con.execute(
         """
         select source_file, source_row, malformed_field_count from raw.bra_sol
@@ -224,8 +239,37 @@ def load_bra_sol(
     rate_names = {"/100 000 inv": SOL_RATE, "per 100 000 inv": SOL_RATE}
     for path in excel:
         frame = formats.excel_table(path, _rel(path, raw_dir), {n.lower() for n in SOL_NAMES}, SOL_NAMES | rate_names)
-        rows += _append_frame(con, "bra_sol", frame, _rel(path, raw_dir))
+        rows += _append_frame(con, "bra_sol_lines", frame, _rel(path, raw_dir))
     return rows
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a table or view of that name, whichever it is."""
+    schema, table = name.split(".")
+    kinds = con.execute(
+        "select 'table' from duckdb_tables() where schema_name = $s and table_name = $t "
+        "union all select 'view' from duckdb_views() where schema_name = $s and view_name = $t",
+        {"s": schema, "t": table},
+    ).fetchall()
+    for (kind,) in kinds:
+        con.execute(f"drop {kind} {name}")
+
+
+def _insert_file(con: duckdb.DuckDBPyConnection, table: str, path: Path, rel: str, select_sql: str) -> int:
+    """Append one file's rows (select_sql reads `$path`) to raw.<table> with its source_file; the row count."""
+    try:
+        return con.execute(
+            f"insert into raw.{table} by name select src.*, $rel as source_file from ({select_sql}) as src",
+            {"path": str(path), "rel": rel},
+        ).fetchone()[0]
+    except duckdb.Error as exc:
+        if "encoded" in str(exc):
+            sniff_encoding(path, rel, full=True)
+        raise IngestError(f"{rel}: cannot be read: {_first(exc)}") from exc
 
 
 RAW_COLUMNS = {
