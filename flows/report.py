@@ -140,6 +140,7 @@ class AreaReport:
     analysis: Analysis | None = None
     analysis_path: str = ""  # where the analysts' text for this area and year belongs
     source_use: list[dict] = field(default_factory=list)  # each kind of source: used here or not, and why
+    source_notes: list[str] = field(default_factory=list)  # källkritik: from the load log and the catalogue
 
 
 @dataclass
@@ -164,7 +165,7 @@ class Overview:
 def _records(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[dict]:
     frame = con.execute(query, params or {}).df()
     return [
-        {k: (None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v) for k, v in row.items()}
+        {k: (None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA or v is pd.NaT else v) for k, v in row.items()}
         for row in frame.to_dict("records")
     ]
 
@@ -561,6 +562,7 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
         area.quality = quality
         attach_analysis(area, settings)
         area.source_use = source_use(area, con)
+        area.source_notes = source_notes(area)
     return Overview(
         municipality=municipality,
         municipality_code=settings.municipality_code,
@@ -690,6 +692,39 @@ def source_use(area: AreaReport, con: duckdb.DuckDBPyConnection) -> list[dict]:
         }
         for kind in kinds
     ]
+
+
+def source_notes(area: AreaReport) -> list[str]:
+    """Källkritik in sentences: what each ingested file is (load log), preliminary figures, categories that
+    mostly mirror enforcement, and series breaks."""
+    notes = []
+    for src in area.sources:
+        if src.get("loaded_at") is not None:
+            period = (
+                src["period_from"]
+                if src["period_from"] == src["period_to"]
+                else f"{src['period_from']}–{src['period_to']}"
+            )
+            notes.append(
+                f"{src['source']}: {src['original_name']} ({fmt.number(src['row_count'])} rader, {period}), "
+                f"inläst {src['loaded_at']:%Y-%m-%d}."
+            )
+        elif src["kind"] == "synthetic":
+            notes.append(f"{src['source_file']} är demodata, inte uppgifter om verkligheten.")
+    preliminary = [i.title for i in area.crime if i.count is not None and i.is_preliminary]
+    if preliminary:
+        notes.append(
+            f"Siffrorna för {area.year} är preliminära för {', '.join(preliminary)}: BRÅ:s slutliga statistik "
+            "skiljer sig i regel mindre än 0,5 % i totalen."
+        )
+    enforcement = [i.title for i in area.crime if i.is_enforcement_driven]
+    if enforcement:
+        notes.append(
+            f"{', '.join(enforcement)} speglar främst polisens och andra myndigheters egna insatser: fler anmälda "
+            "brott kan betyda fler kontroller snarare än mer brottslighet."
+        )
+    notes += [f"Seriebrott {b['year']} ({i.title}): {b['description_sv']}" for i in area.crime for b in i.breaks]
+    return notes
 
 
 def attach_analysis(area: AreaReport, settings: Settings) -> None:

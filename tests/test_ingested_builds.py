@@ -74,6 +74,14 @@ def test_lund_is_built_from_ingested_files_alone(lund):
     assert f"{sol:,}".replace(",", "\u00a0") in html or f"{sol:,}".replace(",", " ") in html
     assert sources == (4, 4)  # every file came through the load log
 
+    # källkritik from the load log: what each file was, its rows and period, when it was taken in
+    area = next(p for p in index.parent.glob("*.html") if p.name not in ("index.html", "lag.html"))
+    text = area.read_text(encoding="utf-8")
+    assert re.search(
+        r"BRÅ SOL Databasfil \(text\): Databasfil.txt \([\d\u00a0 ]+ rader, 2016-01–2025-12\), inläst \d{4}-\d{2}-\d{2}\.",
+        text,
+    )
+
 
 def test_round_trip_ingesting_the_bundled_files_gives_the_same_curated_tables(bundled_db, tmp_path):
     raw = tmp_path / "raw"
