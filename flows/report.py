@@ -157,6 +157,7 @@ class Overview:
     first_year: int
     quality: Quality | None = None
     geography: dict | None = None  # published events per district and year, suppressed: {years, rows, ...}
+    since_last: object = None  # flows.editions.SinceLast: what has changed since the last edition
 
 
 # ---------------------------------------------------------------- context

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flows import db, ingest, needs, publish, report, validate
+from flows import db, editions, ingest, needs, publish, report, validate
 from flows.config import DB_NAME, Settings
 
 VERSIONS_DIR = ".versions"
@@ -99,17 +99,23 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
                 "can be reported"
             )
         overview = report.build_context(con, settings, year)
+    slug = report.slugify(overview.municipality)
+    edition = editions.edition_path(settings.curated_dir, slug, year)
+    overview.since_last = editions.compare(
+        overview, editions.previous(settings.curated_dir, slug, year), edition.relative_to(settings.curated_dir)
+    )
     final = report_dir(settings, overview.municipality, year)
     final.parent.mkdir(parents=True, exist_ok=True)
     version = Path(tempfile.mkdtemp(prefix=f".{year}.{publish.new_version_id()}", dir=final.parent))
     try:
         timings = report.render_all(overview, version, render_pdf=settings.render_pdf)
-        needs.write(overview, settings.curated_dir, report.slugify(overview.municipality))
+        needs.write(overview, settings.curated_dir, slug)
         (version / publish.COMPLETE).write_text("rendered\n", encoding="utf-8")
         publish.swap_symlink(final, version)
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)
         raise
+    editions.save(overview, settings.curated_dir, slug)
     publish.prune(final.parent, f".{year}.", keep={version})
     return final / "index.html", timings
 

@@ -52,6 +52,7 @@ def test_stg_bra__reported_crime(con):
             ("Hela landet", "8-12 kap. Brott mot förmögenhet", "År", "2025", "..", "..", None, "a.txt", 4),
             ("Lund kommun", "Rån inkl. grovt", "År", "2024", "12 3x", "1", None, "a.txt", 5),
             ("Hela landet", "0950 - Befogenhetsbedrägeri", "2026 prel.", "Aug", "498", "5", None, "m.txt", 2),
+            ("Hela landet", "Olaga diskriminering (t.o.m. 2022)", "År", "2022", "75", "1", None, "a.txt", 6),
         ],
     )
     rows = run(
@@ -77,11 +78,14 @@ def test_stg_bra__reported_crime(con):
             1,
         ),
         ("Lund kommun", "Rån inkl. grovt", "year", 2024, None, False, None, "invalid", 1, 5, 1),
+        ("Hela landet", "Olaga diskriminering (t.o.m. 2022)", "year", 2022, None, False, 75, "value", 1, 6, 1),
         ("Hela landet", "Befogenhetsbedrägeri", "month", 2026, 8, True, 498, "value", 5, 2, 1),
     ]
     assert con.execute("select crime_code from stg_bra__reported_crime where period_type = 'month'").fetchall() == [
         ("0950",)
     ]
+    ended = "select category_end_year from stg_bra__reported_crime where crime_label like 'Olaga%'"
+    assert con.execute(ended).fetchall() == [(2022,)]
 
 
 def test_stg_scb__population(con):

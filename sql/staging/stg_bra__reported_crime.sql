@@ -3,7 +3,8 @@
 -- monthly exports hold the year in År and the month in Period. `..` = no value, `-` = zero.
 -- SOL echoes a category under two menu nodes as an exact duplicate row: those collapse here. The monthly
 -- menu prefixes labels with the brottskod (`0950 - Befogenhetsbedrägeri`): the code goes to crime_code and
--- the label is kept without it, so that yearly and monthly rows of a category share one key.
+-- the label is kept without it, so that yearly and monthly rows of a category share one key. A category
+-- that has ended keeps its rows; its end year is read from the label (`… (t.o.m. 2022)`).
 with source as (
     select * from raw.bra_sol
 ),
@@ -13,6 +14,7 @@ parsed as (
         trim(region) as region_label,
         regexp_replace(trim(brott), '^\d{4}[A-Za-z]? - ', '') as crime_label,
         nullif(regexp_extract(trim(brott), '^(\d{4}[A-Za-z]?) - ', 1), '') as crime_code,
+        try_cast(nullif(regexp_extract(brott, 't\.o\.m\.\s*(\d{4})', 1), '') as integer) as category_end_year,
         case when trim(ar) = 'År' then 'year' else 'month' end as period_type,
         case when trim(ar) = 'År' then trim(period) else trim(ar) end as year_text,
         case when trim(ar) = 'År' then null else trim(period) end as month_text,
@@ -28,6 +30,7 @@ typed as (
         region_label,
         crime_label,
         crime_code,
+        category_end_year,
         period_type,
         try_cast(regexp_extract(year_text, '^(\d{4})', 1) as integer) as year,
         case month_text
@@ -63,6 +66,7 @@ final as (
         region_label,
         crime_label,
         crime_code,
+        category_end_year,
         period_type,
         year,
         month,
@@ -77,7 +81,7 @@ final as (
         count(*) as echo_count
     from typed
     group by
-        region_label, crime_label, crime_code, period_type, year, month, is_preliminary, reported_count, count_status,
+        region_label, crime_label, crime_code, category_end_year, period_type, year, month, is_preliminary, reported_count, count_status,
         count_text, bra_rate_per_100k, year_text, source_file
 )
 
