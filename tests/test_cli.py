@@ -11,7 +11,7 @@ runner = CliRunner()
 
 
 def test_every_command_has_help():
-    for command in ([], ["run"], ["sql"], ["generate"]):
+    for command in ([], ["run"], ["sql"], ["generate"], ["ingest"], ["fetch"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
 
@@ -63,3 +63,17 @@ def test_sql_before_any_run(tmp_path):
     result = runner.invoke(app, ["sql", "select 1", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1
     assert "does not exist yet: run `lagesbild run` first" in result.stderr
+
+
+def test_ingest_stores_what_it_can_and_names_what_it_cannot(tmp_path):
+    from tests.conftest import DATA_DIR
+
+    raw = tmp_path / "raw"
+    good, bad = DATA_DIR / "sol_dbfil_manad.txt", DATA_DIR / "bad" / "truncated.txt"
+    result = runner.invoke(app, ["ingest", str(good), str(bad), "--raw-dir", str(raw)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("bra/") and "BRÅ SOL Databasfil (text), 3 rows, 2025-01–2026-08" in result.stdout
+    assert result.stderr.startswith("error: truncated.txt: line 4 has 2 field(s)")
+    again = runner.invoke(app, ["ingest", str(good), "--raw-dir", str(raw)])
+    assert again.exit_code == 0 and "already ingested, nothing changed" in again.stdout
+    assert len(list((raw / "bra").iterdir())) == 1
