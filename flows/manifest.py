@@ -36,22 +36,29 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read(raw_dir: Path) -> list[dict[str, str]]:
-    path = raw_dir / MANIFEST_NAME
+def _read_csv(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
-def write(raw_dir: Path, rows: list[dict[str, str]]) -> None:
-    path = raw_dir / MANIFEST_NAME
+def _write_csv(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
+    """Write the whole file through a temporary file, so that it is never half-written."""
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(sorted(rows, key=lambda r: r["path"]))
+        writer.writerows(rows)
     tmp.replace(path)
+
+
+def read(raw_dir: Path) -> list[dict[str, str]]:
+    return _read_csv(raw_dir / MANIFEST_NAME)
+
+
+def write(raw_dir: Path, rows: list[dict[str, str]]) -> None:
+    _write_csv(raw_dir / MANIFEST_NAME, FIELDS, sorted(rows, key=lambda r: r["path"]))
 
 
 def record_synthetic(raw_dir: Path, paths: list[str]) -> None:
@@ -78,23 +85,12 @@ DOCUMENTATION = {MANIFEST_NAME, LOADLOG_NAME, "PROVENANCE.md", "README.md"}
 
 def read_log(raw_dir: Path) -> list[dict[str, str]]:
     """The load log: one row per file taken in by `lagesbild ingest` or `fetch`, oldest first."""
-    path = raw_dir / LOADLOG_NAME
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return _read_csv(raw_dir / LOADLOG_NAME)
 
 
 def append_log(raw_dir: Path, row: dict[str, str]) -> None:
-    """Add a row to the load log; the log is rewritten whole through a temporary file (never half-written)."""
-    path = raw_dir / LOADLOG_NAME
-    rows = [*read_log(raw_dir), row]
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=LOG_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(path)
+    """Add a row to the load log (kept forever: a replaced export stays listed)."""
+    _write_csv(raw_dir / LOADLOG_NAME, LOG_FIELDS, [*read_log(raw_dir), row])
 
 
 def unrecorded(raw_dir: Path, rows: list[dict[str, str]]) -> list[dict[str, str]]:
