@@ -11,7 +11,15 @@ from typing import Annotated
 
 import typer
 
-from flows.config import CURATED_DIR, DEFAULT_MUNICIPALITY, PROJECT_DIR, RAW_DIR, REPORTS_OUT_DIR, Settings
+from flows.config import (
+    CURATED_DIR,
+    DEFAULT_MUNICIPALITY,
+    MIN_CELL_COUNT,
+    PROJECT_DIR,
+    RAW_DIR,
+    REPORTS_OUT_DIR,
+    Settings,
+)
 
 app = typer.Typer(
     help="Build the yearly lägesbild (safety situation picture) of a Swedish municipality.",
@@ -67,6 +75,9 @@ def run(
         typer.Option(help="Comma-separated peer municipalities (default: data/catalogue/peers.csv)."),
     ] = None,
     pdf: Annotated[bool, typer.Option(help="Also write PDF reports.")] = True,
+    min_cell_count: Annotated[
+        int, typer.Option(min=2, help="Sub-municipal cells with fewer cases than this are suppressed (..).")
+    ] = MIN_CELL_COUNT,
     raw_dir: Annotated[Path, typer.Option(help="Folder of raw files (bra/, scb/, survey/, ...).")] = RAW_DIR,
     curated_dir: Annotated[Path, typer.Option(help="Where the DuckDB file and Parquet go.")] = CURATED_DIR,
     reports_dir: Annotated[Path, typer.Option(help="Where the reports go.")] = REPORTS_OUT_DIR,
@@ -84,6 +95,7 @@ def run(
         year=year,
         peer_codes=peer_codes,
         render_pdf=pdf,
+        min_cell_count=min_cell_count,
         raw_dir=raw_dir.resolve(),
         curated_dir=curated_dir.resolve(),
         reports_dir=reports_dir.resolve(),

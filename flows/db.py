@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from flows.cells import CELL_STATUS_MACRO
 from flows.config import MIN_CELL_COUNT, SQL_DIR
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict | None 
     params = {"min_cell_count": MIN_CELL_COUNT} | (params or {})
     used = {k: v for k, v in params.items() if f"${k}" in body}
     try:
+        if "cell_status(" in body:
+            con.execute(CELL_STATUS_MACRO)
         con.execute(f"create or replace table {model.name} as\n{body}", used or None)
     except duckdb.Error as exc:
         raise RuntimeError(f"sql/{model.layer}/{model.path.name}: {str(exc).strip().splitlines()[0]}") from exc

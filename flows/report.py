@@ -6,6 +6,7 @@ mart table, and formatting happens in template filters.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import time
@@ -18,6 +19,7 @@ import jinja2
 import pandas as pd
 import typst
 
+from flows import cells as cells_
 from flows import charts, fmt, needs
 from flows.analysis import Analysis
 from flows.analysis import load as load_analysis
@@ -645,9 +647,6 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> Quality | None:
     )
 
 
-STATUS_SYMBOL = {"zero": "0", "suppressed": "..", "missing": "–", "not_applicable": "×"}
-
-
 def district_table(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int) -> dict | None:
     """Published events per district (rows) and year (columns), each cell a number or a status symbol."""
     cells = _records(
@@ -661,9 +660,15 @@ def district_table(con: duckdb.DuckDBPyConnection, municipality_code: str, year:
     years = sorted({c["year"] for c in cells})
     rows: dict[str, dict] = {}
     for c in cells:
-        shown = fmt.number(c["event_count"]) if c["count_status"] == "value" else STATUS_SYMBOL[c["count_status"]]
-        rows.setdefault(c["district_name"], {})[c["year"]] = shown
-    return {"years": years, "rows": rows, "min_cell_count": cells[0]["min_cell_count"]}
+        rows.setdefault(c["district_name"], {})[c["year"]] = cells_.display(c["event_count"], c["count_status"])
+    for name in rows:  # a district without a cell for a year (no events file for it): missing, not zero
+        rows[name] = {y: rows[name].get(y, cells_.display(None, cells_.MISSING)) for y in years}
+    return {
+        "years": years,
+        "rows": rows,
+        "min_cell_count": cells[0]["min_cell_count"],
+        "legend": cells_.legend(cells[0]["min_cell_count"]),
+    }
 
 
 SOURCE_SV = {
@@ -924,9 +929,21 @@ def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True) -> di
     for area in overview.areas:
         (out_dir / f"{area.slug}.html").write_text(render_html("area.html.j2", a=area), encoding="utf-8")
     timings["html"] = time.perf_counter() - t0
+    if overview.geography:
+        write_geography_csv(overview.geography, out_dir / "geografi.csv")
     if render_pdf:
         t0 = time.perf_counter()
+        compile_pdf(render_typst("overview.typ.j2", o=overview), out_dir / "oversikt.pdf", out_dir)
         for area in overview.areas:
             compile_pdf(render_typst("area.typ.j2", a=area), out_dir / f"{area.slug}.pdf", out_dir)
         timings["pdf"] = time.perf_counter() - t0
     return timings
+
+
+def write_geography_csv(geography: dict, path: Path) -> None:
+    """The district table as CSV (`;`, UTF-8 with BOM for Excel), cells shown exactly as in HTML and PDF."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["stadsdel", *geography["years"]])
+        writer.writerows([name, *(cells[y] for y in geography["years"])] for name, cells in geography["rows"].items())
+        writer.writerow([geography["legend"]])

@@ -42,6 +42,7 @@ def test_flow_writes_overview_six_areas_and_pdfs(published):
     assert pdfs == [
         "drogforebyggande-insatser.pdf",
         "organiserad-brottslighet.pdf",
+        "oversikt.pdf",
         "stod-till-brottsutsatta.pdf",
         "trygghet-offentlig-miljo-och-trafik.pdf",
         "unga-i-riskzon.pdf",
@@ -125,3 +126,44 @@ def test_the_command_line_reports_a_failure_in_one_line(published, raw_copy):
     assert last.startswith("error: validation failed: stg_bra__reported_crime column count_text:")
     assert last.endswith(f"{SOL} line {lines + 1} value '12 3x'")
     assert _state(settings.curated_dir, settings.reports_dir) == before
+
+
+def test_a_suppressed_cell_reads_the_same_in_html_pdf_csv_and_parquet(published):
+    import csv
+    import re
+
+    import duckdb
+
+    settings, index = published
+    parquet = settings.curated_dir / "mart_police_events_by_district_year.parquet"
+    cells = (
+        duckdb.connect()
+        .execute(
+            f"select district_name, year, event_count, count_status from '{parquet}' where region_code = '1280' "
+            "and year <= 2025 order by district_name, year"  # the report shows the years up to its own
+        )
+        .fetchall()
+    )
+    years = sorted({c[1] for c in cells})
+    hidden = [c for c in cells if c[3] == "suppressed"]
+    assert hidden and all(c[2] is None for c in hidden)  # Parquet: no number, the status says why
+    district = hidden[0][0]
+    expected = [
+        ".." if c[3] == "suppressed" else "0" if c[3] == "zero" else str(c[2]) for c in cells if c[0] == district
+    ]
+
+    with open(index.parent / "geografi.csv", encoding="utf-8-sig", newline="") as f:
+        rows = {r[0]: r[1:] for r in csv.reader(f, delimiter=";")}
+    assert rows["stadsdel"] == [str(y) for y in years]
+    assert rows[district] == expected
+
+    html = index.read_text(encoding="utf-8")
+    row = re.search(rf"<tr><td>{re.escape(district)}</td>(.*?)</tr>", html).group(1)
+    assert re.findall(r'<td class="n">(.*?)</td>', row) == expected
+
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(index.parent / "oversikt.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    line = next(ln for ln in pdf.splitlines() if ln.strip().startswith(district + " "))
+    assert line.split()[-len(years) :] == expected
+    assert "Teckenförklaring: 0 = noll (inga fall), .. = dolt" in " ".join(pdf.split())

@@ -729,12 +729,12 @@ def test_mart_crime_indicators_by_region_year(con):
     rows = run(
         con,
         "mart_crime_indicators_by_region_year",
-        "indicator_id, region_name, year, reported_count, population, population_year, rate_per_100k, is_preliminary, is_synthetic",
+        "indicator_id, region_name, year, reported_count, count_status, population, population_year, rate_per_100k, is_preliminary, is_synthetic",
         "year",
     )
     assert rows == [
-        ("ALL-01", "Malmö", 2025, 58481, 361376, 2025, 16182.9, False, True),
-        ("ALL-01", "Malmö", 2026, 10, None, None, None, True, False),
+        ("ALL-01", "Malmö", 2025, 58481, "value", 361376, 2025, 16182.9, False, True),
+        ("ALL-01", "Malmö", 2026, 10, "value", None, None, None, True, False),
     ]
 
 
@@ -913,6 +913,8 @@ def test_mart_local_indicators_by_year(con):
         "municipality_name varchar, year integer, measure varchar, value bigint, source_url varchar, source_file varchar",
         [
             ("Malmö", 2022, "skjutningar_totalt", 29, "u", "l.csv"),
+            ("Malmö", 2021, "skjutningar_totalt", None, "u", "l.csv"),
+            ("Malmö", 2020, "skjutningar_totalt", 0, "u", "l.csv"),
             ("Malmö", 2022, "doda_i_skjutningar", None, "u", "l.csv"),
         ],
     )
@@ -928,10 +930,14 @@ def test_mart_local_indicators_by_year(con):
     rows = run(
         con,
         "mart_local_indicators_by_year",
-        "indicator_id, area_id, region_code, year, value, is_synthetic",
+        "indicator_id, area_id, region_code, year, value, value_status, is_synthetic",
         "year",
     )
-    assert rows == [("ORG-04", "organiserad", "1280", 2022, 29, False)]
+    assert rows == [
+        ("ORG-04", "organiserad", "1280", 2020, 0, "zero", False),  # a true zero
+        ("ORG-04", "organiserad", "1280", 2021, None, "missing", False),  # an empty cell: not zero
+        ("ORG-04", "organiserad", "1280", 2022, 29, "value", False),
+    ]
 
 
 def test_mart_indicator_catalogue(con):

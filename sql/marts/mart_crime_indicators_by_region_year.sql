@@ -41,6 +41,7 @@ final as (
         regions.region_type,
         counts.year,
         counts.reported_count,
+        cell_status(counts.reported_count, 1) as count_status,  -- BRÅ publishes every municipal count
         population.population,
         population.year as population_year,
         round(counts.reported_count * 100000.0 / population.population, 1) as rate_per_100k,

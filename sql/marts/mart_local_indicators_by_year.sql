@@ -28,6 +28,7 @@ final as (
         municipalities.municipality_code as region_code,
         measures.year,
         measures.value,
+        cell_status(measures.value, 1) as value_status,  -- an empty cell in the file is missing, not zero
         measures.source_url,
         measures.source_file,
         coalesce(source_files.is_synthetic, false) as is_synthetic

@@ -1,8 +1,9 @@
 -- grain: one row per region_code, district_name, year
 -- Published police events per district and year, with small numbers suppressed. Every district of the
--- municipality appears every year. count_status: `value`, `zero` (a true zero), `suppressed` (1 to
--- $min_cell_count - 1 events, or suppressed a second time so that it cannot be recovered from the year's
--- total). Suppressed cells carry no count. A selection of published events, not statistics.
+-- municipality appears every year. count_status (flows/cells.py): `value`, `zero` (a true zero),
+-- `suppressed` (1 to $min_cell_count - 1 events by cell_status, or suppressed a second time so that it
+-- cannot be recovered from the year's total). Suppressed cells carry no count. A selection of published
+-- events, not statistics.
 with located as (
     select * from int_police_events_located
 ),
@@ -38,7 +39,7 @@ counts as (
 ),
 
 primary_suppressed as (
-    select *, events between 1 and $min_cell_count - 1 as is_primary
+    select *, cell_status(events, $min_cell_count) = 'suppressed' as is_primary
     from counts
 ),
 
@@ -66,9 +67,8 @@ final as (
         year,
         case when is_primary or is_secondary_candidate then null else events end as event_count,
         case
-            when is_primary or is_secondary_candidate then 'suppressed'
-            when events = 0 then 'zero'
-            else 'value'
+            when is_secondary_candidate then 'suppressed'
+            else cell_status(events, $min_cell_count)
         end as count_status,
         is_secondary_candidate as is_secondary_suppression,
         cast($min_cell_count as integer) as min_cell_count

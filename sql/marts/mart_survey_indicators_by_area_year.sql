@@ -57,6 +57,7 @@ final as (
         year,
         unit,
         value,
+        cell_status(value, 0) as value_status,
         respondents,
         case when unit = 'procent' and respondents > 0 then round(100 * (
             (p + z * z / (2 * respondents)) / (1 + z * z / respondents)
