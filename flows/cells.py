@@ -37,3 +37,11 @@ def legend(min_cell_count: int) -> str:
         f"Teckenförklaring: 0 = noll (inga fall), .. = dolt: färre än {min_cell_count} eller dolt för att ett "
         "annat dolt värde inte ska kunna räknas fram ur summan, – = uppgift saknas, . = kan inte förekomma."
     )
+
+
+def survey_legend(min_respondents: int) -> str:
+    """The key under a survey table by area."""
+    return (
+        f"Teckenförklaring: .. = dolt: färre än {min_respondents} svarande, – = uppgift saknas (utan antal "
+        "svarande kan intervallet inte beräknas)."
+    )

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from flows.cells import CELL_STATUS_MACRO
-from flows.config import MIN_CELL_COUNT, SQL_DIR
+from flows.config import MIN_CELL_COUNT, MIN_RESPONDENTS, SQL_DIR
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def models(sql_dir: Path = SQL_DIR, layers: tuple[str, ...] = LAYERS) -> list[Mo
 def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict | None = None) -> int:
     """Materialise one model as a table of the same name; return its row count."""
     body = model.sql.strip().rstrip(";")
-    params = {"min_cell_count": MIN_CELL_COUNT} | (params or {})
+    params = {"min_cell_count": MIN_CELL_COUNT, "min_respondents": MIN_RESPONDENTS} | (params or {})
     used = {k: v for k, v in params.items() if f"${k}" in body}
     try:
         if "cell_status(" in body:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from flows import manifest
-from flows.config import RAW_DIR
+from flows.config import BUNDLED_REFERENCE_DIR, RAW_DIR
 
 SEED = 20260101
 
@@ -299,10 +299,43 @@ def write_survey(raw_dir: Path, path: Path, last_year: int, seed: int) -> int:
             value = max(0.5, value + step) if unit == "procent" else float(np.clip(value + step, 0, 6))
             n = int(rng.normal(3650, 120))
             rows.append(("Malmö", "kommun", year, item, unit, round(value, 2 if unit == "index" else 1), n))
+    rows += _survey_districts(rows, raw_dir, last_year, seed)
     frame = pd.DataFrame(rows, columns=["omrade", "omradestyp", "ar", "indikator", "enhet", "varde", "antal_svarande"])
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8", lineterminator="\n")
     return len(frame)
+
+
+# Rough shares of Malmö's respondents per (older) stadsdel, for demo sample sizes only.
+DISTRICT_SHARES = {
+    "Centrum": 0.14, "Fosie": 0.12, "Husie": 0.06, "Hyllie": 0.12, "Kirseberg": 0.05, "Limhamn-Bunkeflo": 0.12,
+    "Oxie": 0.04, "Rosengård": 0.07, "Södra innerstaden": 0.14, "Västra innerstaden": 0.14,
+}  # fmt: skip
+
+
+def _survey_districts(rows: list[tuple], raw_dir: Path, last_year: int, seed: int) -> list[tuple]:
+    """Demo results per stadsdel for the last two years: Malmö's value with a district offset, n split by
+    the district's share of respondents (so a small district can fall under the reporting threshold)."""
+    rng = np.random.default_rng(seed + 3)
+    reference = raw_dir / "reference" / "malmo_delomraden.csv"
+    if not reference.exists():
+        reference = BUNDLED_REFERENCE_DIR / reference.name
+    districts = sorted(pd.read_csv(reference).stadsdel.unique())
+    offsets = {(d, item): rng.normal(0, 1) for d in districts for item in SURVEY_ITEMS}
+    out = []
+    for _, _, year, item, unit, value, n in rows:
+        if year < last_year - 1:
+            continue
+        for district in districts:
+            k = offsets[(district, item)]
+            local = (
+                float(np.clip(value + 0.35 * k, 0, 6))
+                if unit == "index"
+                else float(np.clip(value * np.exp(0.25 * k), 0.5, 95))
+            )
+            local_n = int(rng.binomial(n, DISTRICT_SHARES.get(district, 0.1)))
+            out.append((district, "stadsdel", year, item, unit, round(local, 2 if unit == "index" else 1), local_n))
+    return out
 
 
 def sha256(path: Path) -> str:

@@ -90,6 +90,9 @@ class SurveyIndicator:
     chart_file: str = ""
     chart_svg: str = ""
     alt_text: str = ""
+    by_area: list[dict] = field(default_factory=list)  # the latest year's parts of the municipality, shown
+    by_area_year: int | None = None
+    by_area_note: str = ""
 
 
 @dataclass
@@ -419,8 +422,12 @@ def survey_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, area_i
                 f"{VERDICT_SV[change.verdict].capitalize()} mellan {rows[-2]['label']} och {rows[-1]['label']} "
                 f"({change.test}, {fmt.p_value(change.p_value)})."
             )
+        by_area, by_area_year = survey_by_area(con, ind["indicator_id"], ind["unit"], settings, year)
         out.append(
             SurveyIndicator(
+                by_area=by_area,
+                by_area_year=by_area_year,
+                by_area_note=cells_.survey_legend(settings.min_respondents),
                 indicator_id=ind["indicator_id"],
                 title=ind["title_sv"],
                 definition=ind["definition_sv"],
@@ -645,6 +652,39 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> Quality | None:
         failed=failed,
         quarantined=quarantined,
     )
+
+
+def survey_by_area(
+    con: duckdb.DuckDBPyConnection, indicator_id: str, unit: str, settings: Settings, year: int
+) -> tuple[list[dict], int | None]:
+    """The indicator per stadsdel or delområde in the latest year up to the report year, each cell shown
+    through the cell vocabulary (fewer than min_respondents respondents: suppressed)."""
+    rows = _records(
+        con,
+        """
+        select area_name, year, value, value_status, respondents, ci_low, ci_high
+        from mart_survey_indicators_by_area_year
+        where indicator_id = $id and municipality_code = $m and area_type <> 'kommun' and year = (
+            select max(year) from mart_survey_indicators_by_area_year
+            where indicator_id = $id and municipality_code = $m and area_type <> 'kommun' and year <= $year
+        )
+        order by area_name
+        """,
+        {"id": indicator_id, "m": settings.municipality_code, "year": year},
+    )
+    decimals = 1 if unit == "procent" else 2
+    shown = [
+        {
+            "area": r["area_name"],
+            "value": cells_.display(r["value"], r["value_status"], decimals),
+            "interval": f"{fmt.number(r['ci_low'], 1)}–{fmt.number(r['ci_high'], 1)}"
+            if r["ci_low"] is not None
+            else "–",
+            "respondents": fmt.number(r["respondents"]) if r["respondents"] is not None else "–",
+        }
+        for r in rows
+    ]
+    return shown, (rows[0]["year"] if rows else None)
 
 
 def district_table(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int) -> dict | None:

@@ -41,7 +41,8 @@ def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
 
 
 def build_layer(db_path: Path, layers: tuple[str, ...], settings: Settings | None = None) -> dict[str, int]:
-    params = {"min_cell_count": (settings or Settings()).min_cell_count}
+    settings = settings or Settings()
+    params = {"min_cell_count": settings.min_cell_count, "min_respondents": settings.min_respondents}
     with db.connect(db_path) as con:
         return db.run_models(con, layers, params)
 

@@ -772,7 +772,16 @@ def test_mart_survey_indicators_by_area_year(con):
             ),
             ("Malmö", "kommun", 2022, "problemindex (0-6)", "index", 2.41, 3700, None, None, "t.csv", 4),
             ("Malmö", "kommun", 2022, "okänd fråga", "procent", 5.0, 100, None, None, "t.csv", 5),
+            ("Oxie", "stadsdel", 2025, "otrygg ute sent på kvällen", "procent", 30.0, 99, None, None, "d.csv", 6),
+            ("Husie", "stadsdel", 2025, "otrygg ute sent på kvällen", "procent", 20.0, 400, None, None, "d.csv", 7),
+            ("Sibbarp", "delomrade", 2025, "otrygg ute sent på kvällen", "procent", 10.0, None, None, None, "d.csv", 8),
         ],
+    )
+    given(
+        con,
+        "stg_ref__districts",
+        "municipality_code varchar, area_name varchar, district_name varchar",
+        [("1280", "Sibbarp", "Limhamn-Bunkeflo"), ("1280", "Lindängen", "Oxie"), ("1280", "Kvarnby", "Husie")],
     )
     given(
         con,
@@ -797,6 +806,7 @@ def test_mart_survey_indicators_by_area_year(con):
         "indicator_id, region_code, year, respondents, ci_low, ci_high, is_synthetic",
         "indicator_id, year",
     )
+    rows = [r for r in rows if r[1] is not None]  # the municipality's own rows
     low, high = stats.wilson_interval(123, 456)
     assert rows == [
         ("TRG-S01", "1280", 2021, None, None, None, False),
@@ -804,6 +814,15 @@ def test_mart_survey_indicators_by_area_year(con):
         ("TRG-S06", "1280", 2022, 3700, None, None, False),
     ]
     assert (rows[1][4], rows[1][5]) == (23.1, 31.23)  # hand-computed Wilson 95 % for 123 of 456
+    parts = con.execute(
+        "select area_name, municipality_code, value, value_status, respondents, ci_low is not null "
+        "from mart_survey_indicators_by_area_year where area_type <> 'kommun' order by area_name"
+    ).fetchall()
+    assert parts == [
+        ("Husie", "1280", 20.0, "value", 400, True),
+        ("Oxie", "1280", None, "suppressed", 99, False),  # fewer than 100 respondents: no figure
+        ("Sibbarp", "1280", 10.0, "value", None, False),  # no n: shown, but no interval
+    ]
 
 
 def test_mart_police_events_by_type_month(con):

@@ -82,6 +82,23 @@ def test_survey_intervals_where_n_exists(overview):
     )
 
 
+def test_survey_by_district_with_intervals_and_suppression(bundled_db):
+    with db.connect(bundled_db, read_only=True) as con:
+        expected = con.execute(
+            "select area_name, value, respondents, ci_low, ci_high from mart_survey_indicators_by_area_year "
+            "where indicator_id = 'TRG-S02' and area_type = 'stadsdel' and year = 2025 order by area_name"
+        ).fetchall()
+        shown, year = report.survey_by_area(con, "TRG-S02", "procent", Settings(), 2025)
+    assert year == 2025 and len(shown) == len(expected) == 10
+    first = expected[0]
+    assert shown[0] == {
+        "area": first[0],
+        "value": f"{first[1]:.1f}".replace(".", ","),
+        "interval": f"{first[3]:.1f}–{first[4]:.1f}".replace(".", ","),
+        "respondents": str(first[2]),
+    }
+
+
 def test_area_html_shows_what_a_reader_needs(rendered):
     html = (rendered / "vald-i-nara-relationer.html").read_text(encoding="utf-8")
     assert "<h1>Våld i nära relationer</h1>" in html
