@@ -22,6 +22,11 @@ create or replace temp macro cell_status(n, min_n) as
 """
 
 
+def status_of(value: float | int | None) -> str:
+    """The status of a published figure that is never suppressed (a municipality's count or survey value)."""
+    return MISSING if value is None else ZERO if value == 0 else VALUE
+
+
 def display(value: float | int | None, status: str, decimals: int = 0) -> str:
     """A cell as shown in every output: the number for `value`, else the status symbol."""
     if status == VALUE:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows import cells
 from flows.config import CATALOGUE_DIR
 from flows.stats import Change
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from flows.report import Overview
 
 SCHEMA_PATH = CATALOGUE_DIR / "behovsanalys.schema.json"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: value_status (flows/cells.py) beside every value
 HIGH_VS_RIKET = 1.25
 
 RULE_RED = "rött: säkerställd ökning mot medelvärdet för de tre föregående åren och nivå över riket"
@@ -98,6 +99,7 @@ def rows(overview: Overview) -> list[dict]:
                     "source": "bra",
                     "unit": "anmälda brott",
                     "value": ind.count,
+                    "value_status": cells.status_of(ind.count),
                     "rate_per_100k": ind.rate,
                     "population": ind.population,
                     "population_year": ind.population_year,
@@ -137,6 +139,7 @@ def rows(overview: Overview) -> list[dict]:
                     "source": "survey",
                     "unit": s.unit,
                     "value": s.latest["value"],
+                    "value_status": cells.status_of(s.latest["value"]),
                     "rate_per_100k": None,
                     "population": None,
                     "population_year": None,
@@ -163,8 +166,9 @@ def rows(overview: Overview) -> list[dict]:
 
 CSV_COLUMNS = [
     "schema_version", "municipality_code", "municipality", "year", "indicator_id", "area_id", "area",
-    "indicator", "source", "unit", "value", "rate_per_100k", "population", "population_year", "interval_low",
-    "interval_high", "respondents", "survey_year", "change_previous_year_relative", "change_previous_year_p_value",
+    "indicator", "source", "unit", "value", "value_status", "rate_per_100k", "population", "population_year",
+    "interval_low", "interval_high", "respondents", "survey_year", "change_previous_year_relative",
+    "change_previous_year_p_value",
     "change_previous_year_verdict", "change_three_year_mean_relative", "change_three_year_mean_p_value",
     "change_three_year_mean_verdict", "riket_rate_per_100k", "county_rate_per_100k", "rate_relative_to_riket",
     "peer_rank", "peers_compared", "caveats", "proposed_level", "level_rule", "level_is_proposal",

@@ -21,6 +21,10 @@ def test_display_by_status():
         cells.display(3, "hidden")
 
 
+def test_status_of_a_published_figure():
+    assert [cells.status_of(v) for v in (None, 0, 0.0, 12)] == ["missing", "zero", "zero", "value"]
+
+
 def test_sql_macro_matches_the_vocabulary():
     con = duckdb.connect()
     con.execute(cells.CELL_STATUS_MACRO)
