@@ -86,20 +86,19 @@ def run(
     from flows import ingest, manifest, regions, validate
 
     try:
-        code, _ = regions.resolve(kommun, raw_dir)
-        peer_codes = tuple(regions.resolve(p, raw_dir)[0] for p in peers.split(",")) if peers else ()
+        settings = regions.run_settings(
+            kommun,
+            peers,
+            raw_dir.resolve(),
+            year=year,
+            render_pdf=pdf,
+            min_cell_count=min_cell_count,
+            curated_dir=curated_dir.resolve(),
+            reports_dir=reports_dir.resolve(),
+        )
     except (regions.UnknownMunicipality, OSError) as exc:
         _fail(str(exc))
-    settings = Settings(
-        municipality_code=code,
-        year=year,
-        peer_codes=peer_codes,
-        render_pdf=pdf,
-        min_cell_count=min_cell_count,
-        raw_dir=raw_dir.resolve(),
-        curated_dir=curated_dir.resolve(),
-        reports_dir=reports_dir.resolve(),
-    )
+        return
 
     configure_prefect()
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings

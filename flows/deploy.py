@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.schedules import Cron
 
 from flows import fetch, regions
-from flows.config import CURATED_DIR, DEFAULT_MUNICIPALITY, RAW_DIR, REPORTS_OUT_DIR, Settings
+from flows.config import CURATED_DIR, DEFAULT_MUNICIPALITY, RAW_DIR, REPORTS_OUT_DIR
 from flows.flow import yearly_lagesbild
 
 TIMEZONE = "Europe/Stockholm"
@@ -62,16 +62,8 @@ def monthly_refresh(
 @flow(name="lagesbild")
 def yearly(kommun: str = DEFAULT_MUNICIPALITY, year: int | None = None, peers: str = "", pdf: bool = True) -> str:
     """The yearly lägesbild with plain parameters (as set in the Prefect UI)."""
-    code, _ = regions.resolve(kommun, RAW_DIR)
-    peer_codes = tuple(regions.resolve(p, RAW_DIR)[0] for p in peers.split(",") if p.strip())
-    settings = Settings(
-        municipality_code=code,
-        year=year,
-        peer_codes=peer_codes,
-        render_pdf=pdf,
-        raw_dir=RAW_DIR,
-        curated_dir=CURATED_DIR,
-        reports_dir=REPORTS_OUT_DIR,
+    settings = regions.run_settings(
+        kommun, peers, RAW_DIR, year=year, render_pdf=pdf, curated_dir=CURATED_DIR, reports_dir=REPORTS_OUT_DIR
     )
     return str(yearly_lagesbild(settings))
 

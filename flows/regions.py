@@ -8,7 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from flows.config import reference_dir
+from flows.config import Settings, reference_dir
 
 
 class UnknownMunicipality(LookupError):
@@ -41,3 +41,11 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "kommun"
+
+
+def run_settings(kommun: str, peers: str | None, raw_dir: Path, **options) -> Settings:
+    """Settings for a run with the municipality and its peers named as people name them (name or SCB code;
+    peers comma-separated, none: from the catalogue)."""
+    code, _ = resolve(kommun, raw_dir)
+    peer_codes = tuple(resolve(p, raw_dir)[0] for p in (peers or "").split(",") if p.strip())
+    return Settings(municipality_code=code, peer_codes=peer_codes, raw_dir=raw_dir, **options)
