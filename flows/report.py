@@ -915,6 +915,7 @@ def law_requirements(o: Overview) -> list[dict]:
     has_survey = any(s.rows for a in areas for s in a.survey)
     has_events = any(a.events for a in areas)
     has_analysis = [a for a in areas if a.analysis]
+    survey_parts = any(s.by_area for a in areas for s in a.survey)
     law, bra = "4 § lag (2023:196)", "BRÅ:s vägledning"
 
     def status(done: bool, partly: bool = False) -> str:
@@ -940,9 +941,13 @@ def law_requirements(o: Overview) -> list[dict]:
         {"requirement": "Jämförelse med riket, länet och liknande kommuner", "source": bra,
          "where": "Jämförelsetabeller, trattdiagram", "status": "finns", "note": ""},
         {"requirement": "Geografi (stadsområden, delområden)", "source": bra,
-         "where": "Översiktens Geografi" if o.geography else "–", "status": status(False, bool(o.geography)),
-         "note": "publicerade polishändelser per stadsdel, små tal dolda" if o.geography
-         else "underlaget har inga uppgifter under kommunnivå"},
+         "where": "; ".join(w for w, has in [("Översiktens Geografi", o.geography),
+                                               ("Trygghet och utsatthet per stadsdel", survey_parts)] if has) or "–",
+         "status": status(False, bool(o.geography) or survey_parts),
+         "note": ", ".join(n for n, has in [("publicerade polishändelser per stadsdel, små tal dolda", o.geography),
+                                            ("trygghetsmätningen per stadsdel, områden med för få svarande dolda",
+                                             survey_parts)] if has)
+         + "; anmälda brott finns inte under kommunnivå i underlaget"},
         {"requirement": "Tid och plats (årshjul)", "source": bra, "where": "Tid: veckodag, timme och månad",
          "status": status(False, has_events), "note": "bygger på ett urval publicerade polishändelser"},
         {"requirement": "Självrapporterad utsatthet och trygghet med osäkerhet", "source": bra,
@@ -950,7 +955,8 @@ def law_requirements(o: Overview) -> list[dict]:
         {"requirement": "Källor och källkritik", "source": bra, "where": "Källor och definitioner, Datakvalitet",
          "status": "finns", "note": ""},
         {"requirement": "Koppling till åtgärder och uppföljning", "source": bra,
-         "where": "Stabila indikator-id och behovsanalysexporten", "status": "delvis",
+         "where": "Stabila indikator-id, behovsanalysexporten, Vad har ändrats sedan förra lägesbilden",
+         "status": "delvis",
          "note": "åtgärdsplanen själv ingår inte"},
     ]  # fmt: skip
 

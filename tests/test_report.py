@@ -211,6 +211,12 @@ def test_law_page_shows_what_is_missing(rendered, overview):
     rows = {r["requirement"]: r for r in report.law_requirements(overview)}
     assert rows["Analys"]["status"] == "saknas" and rows["Analys"]["note"] == "skriven för 0 av 6 områden"
     assert rows["Geografi (stadsområden, delområden)"]["status"] == "delvis"
+    assert rows["Geografi (stadsområden, delområden)"]["where"] == (
+        "Översiktens Geografi; Trygghet och utsatthet per stadsdel"
+    )
+    assert rows["Geografi (stadsområden, delområden)"]["note"].endswith(
+        "; anmälda brott finns inte under kommunnivå i underlaget"
+    )
     assert rows["Självrapporterad utsatthet och trygghet med osäkerhet"]["status"] == "finns"
     html = (rendered / "lag.html").read_text(encoding="utf-8")
     assert "4 § lag (2023:196)" in html and "<strong>delvis</strong> – publicerade polishändelser per stadsdel" in html
