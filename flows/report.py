@@ -142,6 +142,7 @@ class AreaReport:
     generated: str
     first_year: int
     quality: Quality | None = None
+    kolada: list[SimpleSeries] = field(default_factory=list)  # key figures fetched from Kolada, for comparison
     analysis: Analysis | None = None
     analysis_path: str = ""  # where the analysts' text for this area and year belongs
     source_use: list[dict] = field(default_factory=list)  # each kind of source: used here or not, and why
@@ -571,6 +572,7 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
     for area in areas:
         area.quality = quality
         attach_analysis(area, settings)
+        area.kolada = kolada_series(con, settings, area.area_id, year)
         area.source_use = source_use(area, con)
         area.source_notes = source_notes(area)
     return Overview(
@@ -716,6 +718,7 @@ SOURCE_SV = {
     "survey": "Trygghetsmätningen",
     "local": "Kommunens egna uppgifter",
     "polisen": "Polisens publicerade händelser",
+    "kolada": "Kolada (RKA), nyckeltal",
 }
 
 
@@ -729,6 +732,7 @@ def source_use(area: AreaReport, con: duckdb.DuckDBPyConnection) -> list[dict]:
         "survey": any(s.rows for s in area.survey),
         "local": bool(area.local),
         "polisen": bool(area.events),
+        "kolada": bool(area.kolada),
     }
     return [
         {
@@ -738,6 +742,26 @@ def source_use(area: AreaReport, con: duckdb.DuckDBPyConnection) -> list[dict]:
         }
         for kind in kinds
     ]
+
+
+def kolada_series(con: duckdb.DuckDBPyConnection, settings: Settings, area_id: str, year: int) -> list[SimpleSeries]:
+    """The area's Kolada key figures for the municipality (both sexes), as far as they have been fetched."""
+    out = []
+    for ind in _records(
+        con,
+        "select * from mart_indicator_catalogue where source = 'kolada' and area_id = $a order by indicator_id",
+        {"a": area_id},
+    ):
+        rows = _records(
+            con,
+            "select year, value, status from mart_kolada_values_by_municipality_year "
+            "where list_contains(string_split($components, ' + '), kpi) and municipality_code = $m "
+            "and gender = 'T' and year <= $y order by year",
+            {"components": ind["components"], "m": settings.municipality_code, "y": year},
+        )
+        if rows:
+            out.append(SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows))
+    return out
 
 
 def source_notes(area: AreaReport) -> list[str]:

@@ -31,6 +31,7 @@ def lund(tmp_path_factory) -> tuple[Settings, Path]:
     )
     shutil.copy(RAW_DIR / "scb" / "folkmangd_kommun_1950_2020.csv", exports / "folkmangd.csv")
     shutil.copy(DATA_DIR / "polisen_events_2025_municipality_shape.json", exports / "events.json")
+    shutil.copy(DATA_DIR / "kolada_v2_page1.json", exports / "kolada.json")
     raw = base / "raw"
     for path in sorted(exports.iterdir()):
         landing.ingest_file(path, raw)
@@ -72,7 +73,13 @@ def test_lund_is_built_from_ingested_files_alone(lund):
         sources = con.execute("select count(*), count(original_name) from mart_source_files").fetchone()
     assert (count, basis) == (sol, "months")
     assert f"{sol:,}".replace(",", "\u00a0") in html or f"{sol:,}".replace(",", " ") in html
-    assert sources == (4, 4)  # every file came through the load log
+    assert sources == (5, 5)  # every file came through the load log
+
+    # a fetched Kolada key figure is shown beside the lägesbild's own figures, and counted as a source used
+    safety = (index.parent / "trygghet-offentlig-miljo-och-trafik.html").read_text(encoding="utf-8")
+    kolada = safety[safety.index("<h2>Nyckeltal från Kolada</h2>") :]
+    assert "<tr><td>2024</td><td class=\"n\">842,5</td><td></td></tr>" in kolada
+    assert "<tr><td>Kolada (RKA), nyckeltal</td><td>ja</td>" in safety
 
     # källkritik from the load log: what each file was, its rows and period, when it was taken in
     area = next(p for p in index.parent.glob("*.html") if p.name not in ("index.html", "lag.html"))
