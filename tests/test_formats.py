@@ -281,3 +281,33 @@ def test_final_export_replaces_preliminary_and_the_log_keeps_both(tmp_path):
         ("scb_tab638_small.json", "2023"),
         ("final_2025_revised.txt", "2025"),
     ]
+
+
+def test_scb_pxweb_csv_export(raw_con):
+    path = DATA_DIR / "scb_pxweb_folkmangd_sample.csv"
+    assert formats.detect(path).name == "scb_pxweb_csv"
+    counts = ingest.load_population(raw_con, DATA_DIR, {"scb_pxweb_csv": [path]})
+    assert counts["scb_population_pxweb"] == 3
+    rows = raw_con.execute('select region, "2023", "2024", source_row from raw.scb_population_pxweb').fetchall()
+    assert rows == [
+        ("00 Riket", "10551707", "10587710", 4),
+        ("1280 Malmö", "362133", "..", 5),  # ISO-8859-1 read as such
+        ("2583 Haparanda", "9450", "9369", 6),
+    ]
+
+
+def test_real_survey_and_local_csv(raw_con):
+    raw = DATA_DIR.parents[1] / "data" / "raw"
+    survey = raw / "survey" / "trygghetsmatning_malmo_transcribed.csv"
+    local = raw / "local" / "skjutningar_sprangningar_malmo.csv"
+    assert ingest.load_survey(raw_con, raw, [survey]) == 49
+    first = raw_con.execute(
+        "select kommun, ar, indikator, enhet, varde, source_row from raw.survey_results order by source_row limit 1"
+    ).fetchone()
+    assert first == ("Malmö", "2019", "ej utsatt för brott senaste 12 mån", "procent", "71,8", 2)
+    assert ingest.load_local(raw_con, raw, [local]) == 7
+    row = raw_con.execute(
+        "select kommun, ar, skjutningar_totalt, skjutningar_dodlig_utgang, sprangningar from raw.local_measures "
+        "where ar = '2016'"
+    ).fetchone()
+    assert row == ("Malmö", "2016", "61", None, "43")  # an empty cell stays empty, not zero

@@ -78,7 +78,7 @@ def test_lund_is_built_from_ingested_files_alone(lund):
     # a fetched Kolada key figure is shown beside the lägesbild's own figures, and counted as a source used
     safety = (index.parent / "trygghet-offentlig-miljo-och-trafik.html").read_text(encoding="utf-8")
     kolada = safety[safety.index("<h2>Nyckeltal från Kolada</h2>") :]
-    assert "<tr><td>2024</td><td class=\"n\">842,5</td><td></td></tr>" in kolada
+    assert '<tr><td>2024</td><td class="n">842,5</td><td></td></tr>' in kolada
     assert "<tr><td>Kolada (RKA), nyckeltal</td><td>ja</td>" in safety
 
     # källkritik from the load log: what each file was, its rows and period, when it was taken in
