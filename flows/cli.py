@@ -130,7 +130,7 @@ def ingest(
 ) -> None:
     """Take exported files in: recognise each by its content, store it unchanged under data/raw/<source>/
     named by its sha256, record it in the manifest and the load log. Taking a file in twice changes nothing."""
-    from flows import landing
+    from flows import landing, publish
     from flows.formats import IngestError
 
     if kind not in ("real", "derived", "synthetic"):
@@ -140,7 +140,7 @@ def ingest(
     for path in paths:
         try:
             typer.echo(landing.ingest_file(path, raw_dir.resolve(), year=year, kind=kind).describe())
-        except (IngestError, OSError) as exc:
+        except (IngestError, OSError, publish.RunInProgress) as exc:
             typer.echo(f"error: {exc}", err=True)
             failed = True
     if failed:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows import formats, ingest, manifest
+from flows import formats, ingest, manifest, publish
 from flows.formats import IngestError
 
 log = logging.getLogger(__name__)
@@ -123,38 +123,40 @@ def ingest_file(path: Path, raw_dir: Path, year: int | None = None, kind: str = 
         rows, low, high = trial_load(fmt, trial, year)
     if fmt.name == "bra_kommun_csv":
         low = high = str(year)
-    rel = f"{fmt.source}/{sha}{fmt.suffix}"
-    dest = raw_dir / rel
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(f".{dest.name}.part")
-    shutil.copyfile(path, part)
-    os.replace(part, dest)
-    now = dt.datetime.now(dt.UTC)  # microseconds: files taken in by one command keep their order
-    rows_by_path = {r["path"]: r for r in manifest.read(raw_dir)}
-    rows_by_path[rel] = {
-        "path": rel,
-        "kind": kind,
-        "source": fmt.label,
-        "url": url,
-        "licence": "",
-        "extracted": now.date().isoformat(),
-        "sha256": sha,
-        "description": f"Inläst med lagesbild ingest från {path.name}",
-    }
-    manifest.write(raw_dir, list(rows_by_path.values()))
-    manifest.append_log(
-        raw_dir,
-        {
-            "loaded_at": now.isoformat(),
-            "sha256": sha,
-            "source": fmt.source,
-            "format": fmt.name,
-            "original_name": path.name,
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    with publish.run_lock(raw_dir):  # one writer of the raw folder, its manifest and its load log at a time
+        rel = f"{fmt.source}/{sha}{fmt.suffix}"
+        dest = raw_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        part = dest.with_name(f".{dest.name}.part")
+        shutil.copyfile(path, part)
+        os.replace(part, dest)
+        now = dt.datetime.now(dt.UTC)  # microseconds: files taken in by one command keep their order
+        rows_by_path = {r["path"]: r for r in manifest.read(raw_dir)}
+        rows_by_path[rel] = {
             "path": rel,
-            "rows": str(rows),
-            "period_from": low or "",
-            "period_to": high or "",
-        },
-    )
+            "kind": kind,
+            "source": fmt.label,
+            "url": url,
+            "licence": "",
+            "extracted": now.date().isoformat(),
+            "sha256": sha,
+            "description": f"Inläst med lagesbild ingest från {path.name}",
+        }
+        manifest.write(raw_dir, list(rows_by_path.values()))
+        manifest.append_log(
+            raw_dir,
+            {
+                "loaded_at": now.isoformat(),
+                "sha256": sha,
+                "source": fmt.source,
+                "format": fmt.name,
+                "original_name": path.name,
+                "path": rel,
+                "rows": str(rows),
+                "period_from": low or "",
+                "period_to": high or "",
+            },
+        )
     log.info("ingested %s as %s (%s, %d rows)", path.name, rel, fmt.label, rows)
     return Landed(rel, fmt, rows, low, high, path.name, True)

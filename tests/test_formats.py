@@ -311,3 +311,12 @@ def test_real_survey_and_local_csv(raw_con):
         "where ar = '2016'"
     ).fetchone()
     assert row == ("Malmö", "2016", "61", None, "43")  # an empty cell stays empty, not zero
+
+
+def test_one_writer_at_a_time(tmp_path):
+    from flows import publish
+
+    raw = tmp_path / "raw"
+    with publish.run_lock(raw), pytest.raises(publish.RunInProgress, match="another lagesbild run is using"):
+        landing.ingest_file(DATA_DIR / "sol_dbfil_ar.txt", raw)
+    assert manifest.read_log(raw) == [] and not (raw / "bra").exists()
