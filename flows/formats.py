@@ -70,18 +70,16 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _decode_head(head: bytes) -> str:
+    """The first bytes of a file as text: UTF-16 by its mark, UTF-8 if they are (a character cut off at the
+    end of the sample is dropped), else ISO-8859-1."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head.decode("utf-16", errors="replace")
-    text = head.decode("utf-8", errors="strict" if not head.isascii() else "replace") if _utf8(head) else None
-    return (text if text is not None else head.decode("latin-1")).lstrip("\ufeff")
-
-
-def _utf8(head: bytes) -> bool:
     try:
-        head.decode("utf-8")
+        text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return exc.start > len(head) - 4  # a character cut off at the end of the sample
-    return True
+        cut_off = exc.start > len(head) - 4
+        text = head[: exc.start].decode("utf-8") if cut_off else head.decode("latin-1")
+    return text.lstrip("\ufeff")
 
 
 def detect(path: Path) -> Format | None:

@@ -363,12 +363,10 @@ def load_population(
     con: duckdb.DuckDBPyConnection, raw_dir: Path, by_format: dict[str, list[Path]] | None = None
 ) -> dict[str, int]:
     """SCB population: the long `Kommun,År,Befolkning` CSV, PxWeb CSV exports (title line, wide years) and
-    PxWebApi JSON-stat2 answers. At least one file is needed: without population there are no rates."""
+    PxWebApi JSON-stat2 answers."""
     by_format = classify(raw_dir) if by_format is None else by_format
     long_files, pxweb_files = by_format.get("scb_long_csv", []), by_format.get("scb_pxweb_csv", [])
     jsonstat_files = by_format.get("scb_jsonstat2", [])
-    if not (long_files or pxweb_files or jsonstat_files):
-        raise IngestError(f"no population files under {raw_dir / 'scb'}: rates per 100 000 need SCB folkmängd")
 
     def pxweb_sql(path: Path) -> str:
         encoding = sniff_encoding(path, _rel(path, raw_dir))
@@ -564,30 +562,61 @@ def load_manifest(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
     return len(rows)
 
 
-def load_all(
-    con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path, years: dict[str, int] | None = None
+# The raw table each format is read into.
+FORMAT_TABLES = {
+    "bra_sol_text": "bra_sol",
+    "bra_sol_xlsx": "bra_sol",
+    "bra_sol_xls": "bra_sol",
+    "bra_kommun_csv": "bra_kommun_totals",
+    "scb_long_csv": "scb_population_long",
+    "scb_pxweb_csv": "scb_population_pxweb",
+    "scb_jsonstat2": "scb_population_jsonstat",
+    "kolada_json": "kolada_values",
+    "polisen_events_json": "polisen_events",
+    "survey_csv": "survey_results",
+    "survey_xlsx": "survey_results",
+    "survey_xls": "survey_results",
+    "local_csv": "local_measures",
+}
+
+
+def load_sources(
+    con: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    by_format: dict[str, list[Path]],
+    years: dict[str, int] | None = None,
 ) -> dict[str, int]:
-    """Load every raw source and the catalogue; return row counts per raw table."""
+    """Every source table from files grouped by format (`classify`); a source with no files gets an empty
+    table of its shape. Row counts per raw table."""
+
+    def files(*names: str) -> list[Path]:
+        return [path for name in names for path in by_format.get(name, [])]
+
+    counts = {
+        "bra_sol": load_bra_sol(con, raw_dir, files("bra_sol_text"), files("bra_sol_xlsx", "bra_sol_xls")),
+        "bra_kommun_totals": load_bra_totals(con, raw_dir, files("bra_kommun_csv"), years),
+    }
+    counts |= load_population(con, raw_dir, by_format)
+    counts["kolada_values"] = load_kolada(con, raw_dir, files("kolada_json"))
+    counts["survey_results"] = load_survey(con, raw_dir, files("survey_csv"), files("survey_xlsx", "survey_xls"))
+    counts["polisen_events"] = load_police_events(con, raw_dir, files("polisen_events_json"))
+    counts["local_measures"] = load_local(con, raw_dir, files("local_csv"))
+    return counts
+
+
+def load_all(con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path) -> dict[str, int]:
+    """Load every raw source, the reference and the catalogue; return row counts per raw table. BRÅ's SOL
+    exports and SCB's population are required: without them there is no lägesbild."""
     con.execute("create schema if not exists raw")
     by_format = classify(raw_dir)
-    log = manifest.read_log(raw_dir)
-    years = years or {r["path"]: int(r["period_from"][:4]) for r in log if r["format"] == "bra_kommun_csv"}
-    counts = {"source_files": load_manifest(con, raw_dir), "load_log": load_load_log(con, log)}
-    if not by_format.get("bra_sol_text") and not by_format.get("bra_sol_xlsx") and not by_format.get("bra_sol_xls"):
+    if not any(by_format.get(f) for f in ("bra_sol_text", "bra_sol_xlsx", "bra_sol_xls")):
         raise IngestError(f"no BRÅ SOL exports under {raw_dir / 'bra'}: the lägesbild needs anmälda brott per kategori")
-    counts["bra_sol"] = load_bra_sol(
-        con,
-        raw_dir,
-        by_format.get("bra_sol_text", []),
-        by_format.get("bra_sol_xlsx", []) + by_format.get("bra_sol_xls", []),
-    )
-    counts["bra_kommun_totals"] = load_bra_totals(con, raw_dir, by_format.get("bra_kommun_csv", []), years)
-    counts |= load_population(con, raw_dir, by_format)
-    counts["kolada_values"] = load_kolada(con, raw_dir, by_format.get("kolada_json", []))
-    survey_excel = by_format.get("survey_xlsx", []) + by_format.get("survey_xls", [])
-    counts["survey_results"] = load_survey(con, raw_dir, by_format.get("survey_csv", []), survey_excel)
-    counts["polisen_events"] = load_police_events(con, raw_dir, by_format.get("polisen_events_json", []))
-    counts["local_measures"] = load_local(con, raw_dir, by_format.get("local_csv", []))
+    if not any(by_format.get(f) for f in ("scb_long_csv", "scb_pxweb_csv", "scb_jsonstat2")):
+        raise IngestError(f"no population files under {raw_dir / 'scb'}: rates per 100 000 need SCB folkmängd")
+    log = manifest.read_log(raw_dir)
+    years = {r["path"]: int(r["period_from"][:4]) for r in log if r["format"] == "bra_kommun_csv"}
+    counts = {"source_files": load_manifest(con, raw_dir), "load_log": load_load_log(con, log)}
+    counts |= load_sources(con, raw_dir, by_format, years)
     counts["municipalities"] = load_reference(con, raw_dir)
     counts |= load_catalogue(con, catalogue_dir)
     return counts

@@ -63,33 +63,8 @@ def trial_load(fmt: formats.Format, path: Path, year: int | None) -> tuple[int, 
     """Read one file on its own into an in-memory database; its rows and the period it covers."""
     con = duckdb.connect()
     con.execute("create schema raw")
-    base = path.parent
-    name = fmt.name
-    if name.startswith("bra_sol"):
-        excel = [path] if name != "bra_sol_text" else []
-        ingest.load_bra_sol(con, base, [] if excel else [path], excel)
-        table = "bra_sol"
-    elif name == "bra_kommun_csv":
-        year = year or ingest.year_in_name(path.name)
-        ingest.load_bra_totals(con, base, [path], {path.name: year} if year else None)
-        table = "bra_kommun_totals"
-    elif name.startswith("scb_"):
-        ingest.load_population(con, base, {name: [path]})
-        table = {"scb_long_csv": "scb_population_long", "scb_pxweb_csv": "scb_population_pxweb"}.get(
-            name, "scb_population_jsonstat"
-        )
-    elif name == "kolada_json":
-        ingest.load_kolada(con, base, [path])
-        table = "kolada_values"
-    elif name.startswith("survey_"):
-        ingest.load_survey(con, base, [path] if name == "survey_csv" else [], [] if name == "survey_csv" else [path])
-        table = "survey_results"
-    elif name == "polisen_events_json":
-        ingest.load_police_events(con, base, [path])
-        table = "polisen_events"
-    else:
-        ingest.load_local(con, base, [path])
-        table = "local_measures"
+    ingest.load_sources(con, path.parent, {fmt.name: [path]}, {path.name: year} if year else None)
+    table = ingest.FORMAT_TABLES[fmt.name]
     if table == "scb_population_pxweb":  # one column per year
         years = sorted(c for c in con.table("raw.scb_population_pxweb").columns if c[:4].isdigit())
         rows = con.execute("select count(*) from raw.scb_population_pxweb").fetchone()[0]

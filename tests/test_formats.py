@@ -320,3 +320,11 @@ def test_one_writer_at_a_time(tmp_path):
     with publish.run_lock(raw), pytest.raises(publish.RunInProgress, match="another lagesbild run is using"):
         landing.ingest_file(DATA_DIR / "sol_dbfil_ar.txt", raw)
     assert manifest.read_log(raw) == [] and not (raw / "bra").exists()
+
+
+def test_detection_survives_a_character_cut_at_the_end_of_the_sample(tmp_path):
+    path = tmp_path / "export.txt"
+    header = "Region;Brott;År;Period;Antal;/100 000 inv\n".encode()
+    filler = b"x" * ((1 << 16) - len(header) - 1)
+    path.write_bytes(header + filler + "ö".encode())  # the sample ends in the middle of `ö`
+    assert formats.detect(path).name == "bra_sol_text"
