@@ -713,6 +713,13 @@ def district_table(con: duckdb.DuckDBPyConnection, municipality_code: str, year:
     }
 
 
+HOW_TO_GET = {  # where the report names a missing source, how an analyst gets it
+    "bra": " (exportera från BRÅ:s SOL och läs in med lagesbild ingest)",
+    "survey": " (läs in trygghetsmätningens resultattabell med lagesbild ingest)",
+    "polisen": " (hämta med lagesbild fetch polisen)",
+    "kolada": " (hämta med lagesbild fetch kolada)",
+}
+
 SOURCE_SV = {
     "bra": "BRÅ, anmälda brott",
     "survey": "Trygghetsmätningen",
@@ -738,7 +745,9 @@ def source_use(area: AreaReport, con: duckdb.DuckDBPyConnection) -> list[dict]:
         {
             "source": SOURCE_SV.get(kind, kind),
             "used": used.get(kind, False),
-            "note": "" if used.get(kind) else f"inga uppgifter för {area.municipality} i underlaget",
+            "note": ""
+            if used.get(kind)
+            else f"inga uppgifter för {area.municipality} i underlaget" + HOW_TO_GET.get(kind, ""),
         }
         for kind in kinds
     ]

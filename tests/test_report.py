@@ -238,6 +238,21 @@ def test_sources_used_and_not_used_per_area(bundled_db):
     drog = next(a for a in lund.areas if a.area_id == "drog")
     assert drog.source_use == [
         {"source": "BRÅ, anmälda brott", "used": True, "note": ""},
-        {"source": "Polisens publicerade händelser", "used": False, "note": "inga uppgifter för Lund i underlaget"},
-        {"source": "Trygghetsmätningen", "used": False, "note": "inga uppgifter för Lund i underlaget"},
+        {
+            "source": "Polisens publicerade händelser",
+            "used": False,
+            "note": "inga uppgifter för Lund i underlaget (hämta med lagesbild fetch polisen)",
+        },
+        {
+            "source": "Trygghetsmätningen",
+            "used": False,
+            "note": "inga uppgifter för Lund i underlaget (läs in trygghetsmätningens resultattabell med lagesbild ingest)",
+        },
     ]
+    safety = next(a for a in lund.areas if a.area_id == "trygghet")
+    kolada = next(u for u in safety.source_use if u["source"] == "Kolada (RKA), nyckeltal")
+    assert kolada == {
+        "source": "Kolada (RKA), nyckeltal",
+        "used": False,
+        "note": "inga uppgifter för Lund i underlaget (hämta med lagesbild fetch kolada)",
+    }
