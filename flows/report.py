@@ -799,8 +799,8 @@ def source_notes(area: AreaReport) -> list[str]:
     enforcement = [i.title for i in area.crime if i.is_enforcement_driven]
     if enforcement:
         notes.append(
-            f"{', '.join(enforcement)} speglar främst polisens och andra myndigheters egna insatser: fler anmälda "
-            "brott kan betyda fler kontroller snarare än mer brottslighet."
+            f"Speglar främst polisens och andra myndigheters egna insatser: {'; '.join(enforcement)}. Fler anmälda "
+            "brott kan där betyda fler kontroller snarare än mer brottslighet."
         )
     notes += [f"Seriebrott {b['year']} ({i.title}): {b['description_sv']}" for i in area.crime for b in i.breaks]
     return notes

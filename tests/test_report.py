@@ -256,3 +256,14 @@ def test_sources_used_and_not_used_per_area(bundled_db):
         "used": False,
         "note": "inga uppgifter för Lund i underlaget (hämta med lagesbild fetch kolada)",
     }
+
+
+def test_kallkritik_names_demo_files_and_enforcement_driven_indicators(overview):
+    drog = _area(overview, "drog")
+    assert "bra/Databasfil_anmalda_brott_ar_demo.txt är demodata, inte uppgifter om verkligheten." in drog.source_notes
+    enforcement = [i.title for i in drog.crime if i.is_enforcement_driven]
+    assert enforcement
+    assert (
+        f"Speglar främst polisens och andra myndigheters egna insatser: {'; '.join(enforcement)}. Fler anmälda "
+        "brott kan där betyda fler kontroller snarare än mer brottslighet."
+    ) in drog.source_notes
