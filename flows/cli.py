@@ -15,6 +15,7 @@ from flows.config import (
     CURATED_DIR,
     DEFAULT_MUNICIPALITY,
     MIN_CELL_COUNT,
+    MIN_RESPONDENTS,
     PROJECT_DIR,
     RAW_DIR,
     REPORTS_OUT_DIR,
@@ -78,6 +79,10 @@ def run(
     min_cell_count: Annotated[
         int, typer.Option(min=2, help="Sub-municipal cells with fewer cases than this are suppressed (..).")
     ] = MIN_CELL_COUNT,
+    min_respondents: Annotated[
+        int,
+        typer.Option(min=1, help="Survey results for parts of the municipality with fewer respondents are suppressed."),
+    ] = MIN_RESPONDENTS,
     raw_dir: Annotated[Path, typer.Option(help="Folder of raw files (bra/, scb/, survey/, ...).")] = RAW_DIR,
     curated_dir: Annotated[Path, typer.Option(help="Where the DuckDB file and Parquet go.")] = CURATED_DIR,
     reports_dir: Annotated[Path, typer.Option(help="Where the reports go.")] = REPORTS_OUT_DIR,
@@ -93,6 +98,7 @@ def run(
             year=year,
             render_pdf=pdf,
             min_cell_count=min_cell_count,
+            min_respondents=min_respondents,
             curated_dir=curated_dir.resolve(),
             reports_dir=reports_dir.resolve(),
         )

@@ -267,3 +267,19 @@ def test_kallkritik_names_demo_files_and_enforcement_driven_indicators(overview)
         f"Speglar främst polisens och andra myndigheters egna insatser: {'; '.join(enforcement)}. Fler anmälda "
         "brott kan där betyda fler kontroller snarare än mer brottslighet."
     ) in drog.source_notes
+
+
+def test_survey_parts_threshold_is_set_at_build(tmp_path):
+    from flows import ingest
+    from flows.config import CATALOGUE_DIR, RAW_DIR
+
+    with db.connect(tmp_path / "strict.duckdb") as con:
+        ingest.load_all(con, RAW_DIR, CATALOGUE_DIR)
+        db.run_models(con, db.LAYERS, {"min_respondents": 300})
+        rows = con.execute(
+            "select respondents, value, value_status, ci_low from mart_survey_indicators_by_area_year "
+            "where indicator_id = 'TRG-S02' and area_type = 'stadsdel' and year = 2025"
+        ).fetchall()
+    small = [r for r in rows if r[0] < 300]
+    assert small and all(r[1:] == (None, "suppressed", None) for r in small)
+    assert all(r[2] == "value" and r[1] is not None for r in rows if r[0] >= 300)
