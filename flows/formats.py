@@ -27,40 +27,34 @@ class Format:
     source: str  # the folder under data/raw/ and the source in the load log
     suffix: str  # the stored file's suffix
     label: str  # for logs and the load log
+    table: str  # the raw table it is read into (flows/ingest.py)
 
 
 FORMATS = {
     f.name: f
     for f in [
-        Format("bra_sol_text", "bra", ".txt", "BRÅ SOL Databasfil (text)"),
-        Format("bra_sol_xlsx", "bra", ".xlsx", "BRÅ SOL Excel export (xlsx)"),
-        Format("bra_sol_xls", "bra", ".xls", "BRÅ SOL Excel export (xls)"),
-        Format("bra_kommun_csv", "bra", ".csv", "BRÅ anmälda brott per kommun (årlig CSV)"),
-        Format("scb_long_csv", "scb", ".csv", "SCB folkmängd (Kommun,År,Befolkning)"),
-        Format("scb_pxweb_csv", "scb", ".csv", "SCB PxWeb CSV export"),
-        Format("scb_jsonstat2", "scb", ".json", "SCB PxWebApi JSON-stat2"),
-        Format("kolada_json", "kolada", ".json", "Kolada API JSON"),
-        Format("polisen_events_json", "polisen", ".json", "Polisens händelse-API (JSON)"),
-        Format("survey_csv", "survey", ".csv", "Trygghetsmätning, resultattabell (CSV)"),
-        Format("survey_xlsx", "survey", ".xlsx", "Trygghetsmätning, resultattabell (xlsx)"),
-        Format("survey_xls", "survey", ".xls", "Trygghetsmätning, resultattabell (xls)"),
-        Format("local_csv", "local", ".csv", "Kommunens egna uppgifter (CSV)"),
+        Format("bra_sol_text", "bra", ".txt", "BRÅ SOL Databasfil (text)", "bra_sol"),
+        Format("bra_sol_xlsx", "bra", ".xlsx", "BRÅ SOL Excel export (xlsx)", "bra_sol"),
+        Format("bra_sol_xls", "bra", ".xls", "BRÅ SOL Excel export (xls)", "bra_sol"),
+        Format("bra_kommun_csv", "bra", ".csv", "BRÅ anmälda brott per kommun (årlig CSV)", "bra_kommun_totals"),
+        Format("scb_long_csv", "scb", ".csv", "SCB folkmängd (Kommun,År,Befolkning)", "scb_population_long"),
+        Format("scb_pxweb_csv", "scb", ".csv", "SCB PxWeb CSV export", "scb_population_pxweb"),
+        Format("scb_jsonstat2", "scb", ".json", "SCB PxWebApi JSON-stat2", "scb_population_jsonstat"),
+        Format("kolada_json", "kolada", ".json", "Kolada API JSON", "kolada_values"),
+        Format("polisen_events_json", "polisen", ".json", "Polisens händelse-API (JSON)", "polisen_events"),
+        Format("survey_csv", "survey", ".csv", "Trygghetsmätning, resultattabell (CSV)", "survey_results"),
+        Format("survey_xlsx", "survey", ".xlsx", "Trygghetsmätning, resultattabell (xlsx)", "survey_results"),
+        Format("survey_xls", "survey", ".xls", "Trygghetsmätning, resultattabell (xls)", "survey_results"),
+        Format("local_csv", "local", ".csv", "Kommunens egna uppgifter (CSV)", "local_measures"),
     ]
 }
 
-# When the content matches no format, a file in a source folder is read as that folder's format, so that
-# its reader can say precisely what is wrong (e.g. a comma-separated SOL file).
-FOLDER_DEFAULTS = {
-    ("bra", ".txt"): "bra_sol_text",
-    ("bra", ".csv"): "bra_kommun_csv",
-    ("scb", ".csv"): "scb_long_csv",
-    ("survey", ".csv"): "survey_csv",
-    ("local", ".csv"): "local_csv",
-    ("polisen", ".json"): "polisen_events_json",
-    ("kolada", ".json"): "kolada_json",
-    ("scb", ".json"): "scb_jsonstat2",
-}
-SOURCE_FOLDERS = ("bra", "scb", "kolada", "polisen", "survey", "local")
+# When the content matches no format, a file in a source folder is read as the first format of that folder
+# with its suffix, so that the reader can say precisely what is wrong (e.g. a comma-separated SOL file).
+FOLDER_DEFAULTS: dict[tuple[str, str], str] = {}
+for _f in FORMATS.values():
+    FOLDER_DEFAULTS.setdefault((_f.source, _f.suffix), _f.name)
+SOURCE_FOLDERS = tuple(dict.fromkeys(f.source for f in FORMATS.values()))
 
 SOL_COLUMNS = {"Region", "Brott", "År", "Period", "Antal"}
 SURVEY_COLUMNS = {"ar", "indikator", "enhet", "varde"}

@@ -359,12 +359,9 @@ def _load_text_table(con: duckdb.DuckDBPyConnection, table: str, files: list[Pat
     return _create_from_files(con, table, files, base_dir, select_sql, header_lines=1)
 
 
-def load_population(
-    con: duckdb.DuckDBPyConnection, raw_dir: Path, by_format: dict[str, list[Path]] | None = None
-) -> dict[str, int]:
+def load_population(con: duckdb.DuckDBPyConnection, raw_dir: Path, by_format: dict[str, list[Path]]) -> dict[str, int]:
     """SCB population: the long `Kommun,År,Befolkning` CSV, PxWeb CSV exports (title line, wide years) and
     PxWebApi JSON-stat2 answers."""
-    by_format = classify(raw_dir) if by_format is None else by_format
     long_files, pxweb_files = by_format.get("scb_long_csv", []), by_format.get("scb_pxweb_csv", [])
     jsonstat_files = by_format.get("scb_jsonstat2", [])
 
@@ -399,8 +396,8 @@ def load_bra_totals(
     if not files:
         return _create_empty(con, "bra_kommun_totals")
     years = years or {}
-
-    def select_sql(path: Path) -> str:
+    layouts = {}  # path: (year, encoding, whether line 1 is a header)
+    for path in files:
         rel = _rel(path, raw_dir)
         year = years.get(rel) or year_in_name(path.name)
         if year is None:
@@ -409,16 +406,19 @@ def load_bra_totals(
                 "add it with `lagesbild ingest --year YYYY`"
             )
         encoding = sniff_encoding(path, rel)
-        has_header = _first_line(path, encoding).lower().startswith("kommun;")
+        layouts[path] = (int(year), encoding, _first_line(path, encoding).lower().startswith("kommun;"))
+
+    def select_sql(path: Path) -> str:
+        year, encoding, has_header = layouts[path]
         return (
-            f"select trim(f[1]) as kommun, trim(f[2]) as antal, trim(f[3]) as per_100k, '{int(year)}' as year, "
+            f"select trim(f[1]) as kommun, trim(f[2]) as antal, trim(f[3]) as per_100k, '{year}' as year, "
             "case when len(f) not in (3, 4) or (len(f) = 4 and f[4] <> '') then len(f) end as malformed_field_count "
             "from (select string_split(line, ';') as f from read_csv($path, delim='\\x01', header=false, "
             f"skip={int(has_header)}, encoding='{encoding}', quote='', escape='', columns={{'line': 'varchar'}}))"
         )
 
     def header_lines(path: Path) -> int:
-        return int(_first_line(path, sniff_encoding(path, _rel(path, raw_dir))).lower().startswith("kommun;"))
+        return int(layouts[path][2])
 
     rows = _create_from_files(con, "bra_kommun_totals", files, raw_dir, select_sql, header_lines=header_lines)
     bad = con.execute(
@@ -457,12 +457,9 @@ def load_kolada(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path]
     return _create_from_files(con, "kolada_values", files, raw_dir, select_sql, header_lines=0)
 
 
-def load_survey(
-    con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path] | None = None, excel: list[Path] = ()
-) -> int:
+def load_survey(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path], excel: list[Path] = ()) -> int:
     """Trygghetsmätning result tables: `;`-separated, Swedish decimals, with or without respondent counts;
     the same table as an Excel workbook (title rows above the header allowed)."""
-    files = _files(raw_dir, "survey", "*.csv") if files is None else files
     rows = _load_text_table(con, "survey_results", files, raw_dir, ";")
     for path in excel:
         frame = formats.excel_table(path, _rel(path, raw_dir), {"ar", "indikator", "enhet", "varde"}, {})
@@ -470,9 +467,8 @@ def load_survey(
     return rows
 
 
-def load_police_events(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path] | None = None) -> int:
+def load_police_events(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path]) -> int:
     """Polisen's events API answers (JSON arrays of events)."""
-    files = _files(raw_dir, "polisen", "*.json") if files is None else files
     if not files:
         return _create_empty(con, "polisen_events")
     select_sql = (
@@ -485,9 +481,8 @@ def load_police_events(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: lis
     return _create_from_files(con, "polisen_events", files, raw_dir, select_sql, header_lines=0)
 
 
-def load_local(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path] | None = None) -> int:
+def load_local(con: duckdb.DuckDBPyConnection, raw_dir: Path, files: list[Path]) -> int:
     """The municipality's own yearly figures (e.g. shootings and explosions): `;`-separated, one row a year."""
-    files = _files(raw_dir, "local", "*.csv") if files is None else files
     return _load_text_table(con, "local_measures", files, raw_dir, ";")
 
 
@@ -560,24 +555,6 @@ def load_manifest(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> int:
         [[r[f] for f in manifest.FIELDS] for r in rows],
     )
     return len(rows)
-
-
-# The raw table each format is read into.
-FORMAT_TABLES = {
-    "bra_sol_text": "bra_sol",
-    "bra_sol_xlsx": "bra_sol",
-    "bra_sol_xls": "bra_sol",
-    "bra_kommun_csv": "bra_kommun_totals",
-    "scb_long_csv": "scb_population_long",
-    "scb_pxweb_csv": "scb_population_pxweb",
-    "scb_jsonstat2": "scb_population_jsonstat",
-    "kolada_json": "kolada_values",
-    "polisen_events_json": "polisen_events",
-    "survey_csv": "survey_results",
-    "survey_xlsx": "survey_results",
-    "survey_xls": "survey_results",
-    "local_csv": "local_measures",
-}
 
 
 def load_sources(

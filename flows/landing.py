@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +63,7 @@ def trial_load(fmt: formats.Format, path: Path, year: int | None) -> tuple[int, 
     con = duckdb.connect()
     con.execute("create schema raw")
     ingest.load_sources(con, path.parent, {fmt.name: [path]}, {path.name: year} if year else None)
-    table = ingest.FORMAT_TABLES[fmt.name]
+    table = fmt.table
     if table == "scb_population_pxweb":  # one column per year
         years = sorted(c for c in con.table("raw.scb_population_pxweb").columns if c[:4].isdigit())
         rows = con.execute("select count(*) from raw.scb_population_pxweb").fetchone()[0]
@@ -90,14 +89,7 @@ def ingest_file(path: Path, raw_dir: Path, year: int | None = None, kind: str = 
             f"{path.name}: cannot tell from its content which source it is; lagesbild reads "
             + ", ".join(f.label for f in formats.FORMATS.values())
         )
-    with tempfile.TemporaryDirectory() as tmp:  # read it under its stored name, so errors name the file
-        if fmt.name == "bra_kommun_csv" and year is None:
-            year = ingest.year_in_name(path.name)
-        trial = Path(tmp) / path.name
-        shutil.copyfile(path, trial)
-        rows, low, high = trial_load(fmt, trial, year)
-    if fmt.name == "bra_kommun_csv":
-        low = high = str(year)
+    rows, low, high = trial_load(fmt, path, year)  # errors name the file by its own name
     raw_dir.mkdir(parents=True, exist_ok=True)
     with publish.run_lock(raw_dir):  # one writer of the raw folder, its manifest and its load log at a time
         rel = f"{fmt.source}/{sha}{fmt.suffix}"

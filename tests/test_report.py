@@ -82,7 +82,7 @@ def test_survey_intervals_where_n_exists(overview):
     )
 
 
-def test_survey_by_district_with_intervals_and_suppression(bundled_db):
+def test_survey_by_district_with_intervals(bundled_db):
     with db.connect(bundled_db, read_only=True) as con:
         expected = con.execute(
             "select area_name, value, respondents, ci_low, ci_high from mart_survey_indicators_by_area_year "
