@@ -106,7 +106,7 @@ def ingest_file(path: Path, raw_dir: Path, year: int | None = None, kind: str = 
             "source": fmt.label,
             "url": url,
             "licence": "",
-            "extracted": now.date().isoformat(),
+            "extracted": now.date().isoformat() if url else "",  # known for a fetch; an export's date is not
             "sha256": sha,
             "description": f"Inläst med lagesbild ingest från {path.name}",
         }

@@ -192,3 +192,19 @@ def test_cli_fetch_kolada_uses_the_configured_url(server, tmp_path, monkeypatch)
     bad = CliRunner().invoke(app, ["fetch", "bra", "--raw-dir", str(raw)])
     assert bad.exit_code == 1
     assert "unknown source 'bra': choose kolada, scb or polisen (BRÅ: export from SOL, then ingest)" in bad.output
+
+
+def test_a_fetched_answer_has_an_extraction_date_an_ingested_file_does_not(server, tmp_path):
+    import datetime as dt
+
+    from flows import landing
+
+    server.add("/events", ok("polisen_events_2026_county_shape.json"))
+    raw = tmp_path / "raw"
+    fetch.polisen(raw, client(server, "polisen"))
+    landing.ingest_file(DATA_DIR / "sol_dbfil_ar.txt", raw)
+    extracted = {r["source"]: r["extracted"] for r in manifest.read(raw)}
+    assert extracted == {
+        "Polisens händelse-API (JSON)": dt.datetime.now(dt.UTC).date().isoformat(),
+        "BRÅ SOL Databasfil (text)": "",
+    }
