@@ -23,7 +23,7 @@ server: $(STAMP)
 # KOMMUN=Lund make serve schedules another municipality.
 serve: $(STAMP)
 	PREFECT_HOME=$(CURDIR)/.prefect PREFECT_API_URL=$${PREFECT_API_URL:-http://127.0.0.1:4200/api} \
-	  $(BIN)/python -m flows.deploy "$${KOMMUN:-Malmö}"
+	  $(BIN)/python -m flows.pipeline.deploy "$${KOMMUN:-Malmö}"
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows tests

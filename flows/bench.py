@@ -21,8 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows import db, generate, ingest, validate
-from flows.config import EXPECTATIONS_DIR, RAW_DIR
+from flows import config, db, generate, validate
+from flows.config import BUNDLED_RAW_DIR, EXPECTATIONS_DIR
+from flows.sources import bra_sol, reference
+from flows.sources.base import Batch
+from flows.validate import gx
 
 
 def _peak_rss_mb() -> float:
@@ -39,11 +42,12 @@ INGEST_ONLY = """
 import resource, sys
 from pathlib import Path
 import duckdb
-from flows import ingest
+from flows.sources import bra_sol
 con = duckdb.connect(sys.argv[2])
 con.execute("set memory_limit = '1GB'")
 con.execute("create schema raw")
-ingest.load_bra_sol(con, Path(sys.argv[1]))
+raw = Path(sys.argv[1])
+bra_sol.read(con, raw, sorted((raw / "bra").glob("*.txt")))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
@@ -106,9 +110,11 @@ def main(years: int = 10, period: str = "month", copies: int = 10) -> None:
         for folder in (raw, big):
             (folder / "bra").mkdir(parents=True)
             (folder / "reference").mkdir()
-            (folder / "reference" / "kommuner.csv").write_bytes((RAW_DIR / "reference" / "kommuner.csv").read_bytes())
+            (folder / "reference" / "kommuner.csv").write_bytes(
+                (BUNDLED_RAW_DIR / "reference" / "kommuner.csv").read_bytes()
+            )
         path = raw / "bra" / "Databasfil_national.txt"
-        seconds, rows = _timed(generate.generate_sol_export, path, spec, RAW_DIR)
+        seconds, rows = _timed(generate.generate_sol_export, path, spec, BUNDLED_RAW_DIR)
         wide = big / "bra" / "Databasfil_national_all_categories.txt"
         wide_seconds, wide_rows = _timed(widen, path, wide, copies)
         size_mb = wide.stat().st_size / 1e6
@@ -127,23 +133,25 @@ def main(years: int = 10, period: str = "month", copies: int = 10) -> None:
         for attempt in (1, 2):  # the second round runs on a warm page cache, like the first for the bare read
             bare, _ = _timed(con.execute, bare_sql, {"p": str(wide)})
             con.execute("drop table bare")
-            ours, n = _timed(ingest.load_bra_sol, con, big)
+            ours, n = _timed(bra_sol.read, con, big, sorted((big / "bra").glob("*.txt")))
             print(
                 f"ingest (round {attempt}): lagesbild {n / ours:,.0f} rows/s ({ours:.2f} s); bare read_csv "
                 f"{n / bare:,.0f} rows/s ({bare:.2f} s); ratio {bare / ours:.2f} (target ≥ 0,8)"
             )
         con.execute("drop view raw.bra_sol")
         con.execute("drop table raw.bra_sol_lines")
+        con.execute("drop table raw.bra_sol_files")
         print(
             f"ingest alone in a fresh process, DuckDB memory_limit 1GB: peak {_ingest_peak_mb(big):,.0f} MB "
             f"for a {size_mb:,.0f} MB file"
         )
-        ingest.load_bra_sol(con, raw)
-        ingest.load_reference(con, raw)
-        db.run_model(con, next(m for m in db.models() if m.name == "stg_bra__reported_crime"))
+        bra_sol.read(con, raw, sorted((raw / "bra").glob("*.txt")))
+        reference.load(con, Batch(raw, {}, reference_dir=raw / "reference"))
+        params = db.model_params(config.load())
+        db.run_model(con, next(m for m in db.models() if m.name == "stg_bra__reported_crime"), params)
         table = "stg_bra__reported_crime"
         sql_seconds, failures = _timed(sql_checks, con, table)
-        _timed(validate._batch_definition)  # GX import and context set-up, once per process: not the check
+        _timed(gx._batch_definition)  # GX import and context set-up, once per process: not the check
         gx_seconds, results = _timed(validate.validate_table, con, table, EXPECTATIONS_DIR, "gx")
         ours_seconds, ours = _timed(validate.validate_table, con, table, EXPECTATIONS_DIR, "sql")
         gx_failed = sum(1 for r in results if not r.success)

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from flows.config import (
-    CURATED_DIR,
-    DEFAULT_MUNICIPALITY,
-    MIN_CELL_COUNT,
-    MIN_RESPONDENTS,
-    PROJECT_DIR,
-    RAW_DIR,
-    REPORTS_OUT_DIR,
-    Settings,
-)
+from flows import config
+from flows.config import DEFAULT_MUNICIPALITY
+
+DEFAULTS = config.Settings.__dataclass_fields__  # the settings' defaults, shown in --help
 
 app = typer.Typer(
     help="Build the yearly lägesbild (safety situation picture) of a Swedish municipality.",
@@ -35,34 +28,8 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def configure_prefect() -> None:
-    """Prefect settings that must be in place before `import prefect` (user settings win)."""
-    os.environ.setdefault("PREFECT_HOME", str(PROJECT_DIR / ".prefect"))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-
-
-class _ConsoleFilter(logging.Filter):
-    """On the console: no tracebacks, no run-failure lines (the CLI prints one clear line instead)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.ERROR and record.name.startswith(("prefect.flow_runs", "prefect.task_runs")):
-            return False
-        if record.name == "prefect" and str(record.msg).startswith("Stopping temporary server"):
-            return False
-        record.exc_info, record.exc_text = None, None
-        return True
-
-
-def quiet_prefect_console() -> None:
-    """Set up Prefect's logging now and filter its console handler (the API still gets every record)."""
-    from prefect.logging.configuration import setup_logging
-
-    setup_logging()
-    for handler in logging.getLogger().handlers:
-        if type(handler).__name__ == "PrefectConsoleHandler":
-            handler.addFilter(_ConsoleFilter())
+def _resolved(path: Path | None) -> Path | None:
+    return path.resolve() if path else None
 
 
 @app.command()
@@ -78,48 +45,48 @@ def run(
     pdf: Annotated[bool, typer.Option(help="Also write PDF reports.")] = True,
     min_cell_count: Annotated[
         int, typer.Option(min=2, help="Sub-municipal cells with fewer cases than this are suppressed (..).")
-    ] = MIN_CELL_COUNT,
+    ] = DEFAULTS["min_cell_count"].default,
     min_respondents: Annotated[
         int,
         typer.Option(min=1, help="Survey results for parts of the municipality with fewer respondents are suppressed."),
-    ] = MIN_RESPONDENTS,
-    raw_dir: Annotated[Path, typer.Option(help="Folder of raw files (bra/, scb/, survey/, ...).")] = RAW_DIR,
-    curated_dir: Annotated[Path, typer.Option(help="Where the DuckDB file and Parquet go.")] = CURATED_DIR,
-    reports_dir: Annotated[Path, typer.Option(help="Where the reports go.")] = REPORTS_OUT_DIR,
+    ] = DEFAULTS["min_respondents"].default,
+    raw_dir: Annotated[
+        Path | None, typer.Option(help="Folder of raw files (bra/, scb/, survey/, ...; default: data/raw).")
+    ] = None,
+    curated_dir: Annotated[
+        Path | None, typer.Option(help="Where the DuckDB file and Parquet go (default: data/curated).")
+    ] = None,
+    reports_dir: Annotated[Path | None, typer.Option(help="Where the reports go (default: reports/out).")] = None,
 ) -> None:
     """Run the yearly flow: ingest, validate, build curated tables, render HTML and PDF reports."""
-    from flows import ingest, manifest, regions, validate
+    from flows import regions, validate
+    from flows.landing import manifest
+    from flows.sources import IngestError
 
     try:
         settings = regions.run_settings(
             kommun,
             peers,
-            raw_dir.resolve(),
+            raw_dir=_resolved(raw_dir),
             year=year,
             render_pdf=pdf,
             min_cell_count=min_cell_count,
             min_respondents=min_respondents,
-            curated_dir=curated_dir.resolve(),
-            reports_dir=reports_dir.resolve(),
+            curated_dir=_resolved(curated_dir),
+            reports_dir=_resolved(reports_dir),
         )
-    except (regions.UnknownMunicipality, OSError) as exc:
+    except (regions.UnknownMunicipality, OSError, ValueError) as exc:
         _fail(str(exc))
         return
 
-    configure_prefect()
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from flows.pipeline import flow
 
-    from flows.flow import yearly_lagesbild
-
-    quiet_prefect_console()
     try:
-        # A sync flow otherwise waits about a second at exit for its heartbeat thread.
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            index = yearly_lagesbild(settings)
-    except (ingest.IngestError, validate.ValidationFailed, manifest.ManifestError, LookupError, RuntimeError) as exc:
+        index = flow.run(settings)
+    except (IngestError, validate.ValidationFailed, manifest.ManifestError, LookupError, RuntimeError) as exc:
         _fail(str(exc))
     except Exception as exc:  # an unexpected failure: still one line, the details are in Prefect's run log
-        if os.environ.get("LAGESBILD_DEBUG"):
+        if settings.debug:
             raise
         _fail(f"unexpected {type(exc).__name__}: {exc} (set LAGESBILD_DEBUG=1 for the traceback)")
     typer.echo(str(index))
@@ -132,21 +99,23 @@ def ingest(
         int | None, typer.Option(help="Year of a BRÅ municipality CSV (it holds none; default: from its name).")
     ] = None,
     kind: Annotated[str, typer.Option(help="Manifest kind: real, derived or synthetic.")] = "real",
-    raw_dir: Annotated[Path, typer.Option(help="The raw folder to store the files in.")] = RAW_DIR,
+    raw_dir: Annotated[Path | None, typer.Option(help="The raw folder to store the files in.")] = None,
 ) -> None:
     """Take exported files in: recognise each by its content, store it unchanged under data/raw/<source>/
     named by its sha256, record it in the manifest and the load log. Taking a file in twice changes nothing."""
-    from flows import landing, publish
-    from flows.formats import IngestError
+    from flows.landing import ingest as landing
+    from flows.landing import lock
+    from flows.sources import IngestError
 
     if kind not in ("real", "derived", "synthetic"):
         _fail(f"--kind must be real, derived or synthetic, not {kind!r}")
-    raw_dir.mkdir(parents=True, exist_ok=True)
+    folder = config.load(raw_dir=_resolved(raw_dir)).raw_dir
+    folder.mkdir(parents=True, exist_ok=True)
     failed = False
     for path in paths:
         try:
-            typer.echo(landing.ingest_file(path, raw_dir.resolve(), year=year, kind=kind).describe())
-        except (IngestError, OSError, publish.RunInProgress) as exc:
+            typer.echo(landing.ingest_file(path, folder, year=year, kind=kind).describe())
+        except (IngestError, OSError, lock.RunInProgress) as exc:
             typer.echo(f"error: {exc}", err=True)
             failed = True
     if failed:
@@ -174,30 +143,31 @@ def fetch(
     ] = None,
     years: Annotated[str, typer.Option(help="Years, e.g. 2015-2025 or 2023,2024 (kolada, scb).")] = "2015-2025",
     kpi: Annotated[list[str] | None, typer.Option(help="Kolada KPI id; repeat for several.")] = None,
-    raw_dir: Annotated[Path, typer.Option(help="The raw folder to store the answers in.")] = RAW_DIR,
+    raw_dir: Annotated[Path | None, typer.Option(help="The raw folder to store the answers in.")] = None,
 ) -> None:
     """Fetch an open API (Kolada key figures, SCB folkmängd, Polisen's events) into the raw folder; each answer
     is stored and logged like an ingested file. BRÅ has no API: export from SOL and use `lagesbild ingest`."""
-    from flows import fetch as fetching
     from flows import regions
-    from flows.formats import IngestError
+    from flows.landing import fetch as fetching
+    from flows.sources import IngestError
 
+    settings = config.load(raw_dir=_resolved(raw_dir))
+    raw_dir = settings.raw_dir
     raw_dir.mkdir(parents=True, exist_ok=True)
-    raw_dir = raw_dir.resolve()
+    if source not in settings.source_urls:
+        _fail(f"unknown source {source!r}: choose kolada, scb or polisen (BRÅ: export from SOL, then ingest)")
+    client = fetching.client_for(source, settings)
     try:
         wanted = _years(years)
         if source == "kolada":
             names = kommun or [DEFAULT_MUNICIPALITY, "Stockholm", "Göteborg"]
             codes = [regions.resolve(k, raw_dir)[0] for k in names]
-            landed = fetching.kolada(codes, wanted, raw_dir, tuple(kpi) if kpi else fetching.KOLADA_KPIS)
+            landed = fetching.kolada(codes, wanted, raw_dir, tuple(kpi) if kpi else fetching.KOLADA_KPIS, client)
         elif source == "scb":
             codes = sorted(regions.municipalities(raw_dir)) + ["00"]
-            landed = fetching.scb_population(codes, wanted, raw_dir)
-        elif source == "polisen":
-            landed = fetching.polisen(raw_dir)
+            landed = fetching.scb_population(codes, wanted, raw_dir, client)
         else:
-            _fail(f"unknown source {source!r}: choose kolada, scb or polisen (BRÅ: export from SOL, then ingest)")
-            return
+            landed = fetching.polisen(raw_dir, client)
     except (fetching.FetchError, IngestError, regions.UnknownMunicipality) as exc:
         _fail(str(exc))
         return
@@ -213,7 +183,7 @@ def sql(
     """Print a query's result on the curated tables as CSV."""
     import duckdb
 
-    db_path = db or Settings().db_path
+    db_path = db or config.load().db_path
     if not db_path.exists():
         _fail(f"{db_path} does not exist yet: run `lagesbild run` first")
     try:
@@ -233,8 +203,9 @@ def generate() -> None:
     """Rewrite the synthetic demo files in data/raw/ (deterministic) and their manifest entries."""
     from flows.generate import generate_bundle
 
-    for path, rows in generate_bundle(RAW_DIR).items():
-        typer.echo(f"{RAW_DIR / path}: {rows} rows")
+    raw_dir = config.load().raw_dir
+    for path, rows in generate_bundle(raw_dir).items():
+        typer.echo(f"{raw_dir / path}: {rows} rows")
 
 
 def main() -> None:  # pragma: no cover

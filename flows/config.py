@@ -1,49 +1,71 @@
-"""Paths and run configuration: one typed object, nothing depends on the working directory."""
+"""Paths and run settings: one typed object, built in one place (`load`), and the only module that reads the
+environment. Nothing depends on the working directory.
+
+Every other module takes the values it needs from a `Settings` (or as plain arguments passed from one); none
+falls back to a default of its own.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_DIR / "sql"
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 TEMPLATES_DIR = PROJECT_DIR / "reports" / "templates"
-ANALYSIS_DIR = PROJECT_DIR / "reports" / "analysis"
+BUNDLED_RAW_DIR = PROJECT_DIR / "data" / "raw"
+BUNDLED_REFERENCE_DIR = BUNDLED_RAW_DIR / "reference"
 CATALOGUE_DIR = PROJECT_DIR / "data" / "catalogue"
-RAW_DIR = Path(os.environ.get("LAGESBILD_RAW_DIR", PROJECT_DIR / "data" / "raw"))
-CURATED_DIR = Path(os.environ.get("LAGESBILD_CURATED_DIR", PROJECT_DIR / "data" / "curated"))
-REPORTS_OUT_DIR = Path(os.environ.get("LAGESBILD_REPORTS_DIR", PROJECT_DIR / "reports" / "out"))
 DB_NAME = "lagesbild.duckdb"
-BUNDLED_REFERENCE_DIR = PROJECT_DIR / "data" / "raw" / "reference"
 
 DEFAULT_MUNICIPALITY = "Malmö"
-FIRST_TREND_YEAR = 2015
-MIN_CELL_COUNT = 5  # sub-municipal cells with 1 to MIN_CELL_COUNT - 1 are suppressed
-MIN_RESPONDENTS = 100  # a survey year with fewer respondents is pooled with the year before
+DEFAULT_SOURCE_URLS = {
+    "kolada": "https://api.kolada.se/v3",
+    "scb": "https://statistikdatabasen.scb.se/api/v2",
+    "polisen": "https://polisen.se/api",
+}
+VALIDATION_ENGINES = ("sql", "gx")
+
+# Prefect's own settings, set before `import prefect` unless the user has set them: its temporary server
+# needs more than the default 20 s to start on 2 cores, and its telemetry would try the network.
+PREFECT_DEFAULTS = {
+    "PREFECT_HOME": str(PROJECT_DIR / ".prefect"),
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+}
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything one run needs. Municipality is an SCB code; names are resolved before this is built."""
+    """Everything one run needs. The municipality is an SCB code; names are resolved before this is built."""
 
+    raw_dir: Path
+    curated_dir: Path
+    reports_dir: Path
+    catalogue_dir: Path
+    analysis_dir: Path
     municipality_code: str = "1280"
     year: int | None = None  # None: the latest year with crime data for the municipality
     peer_codes: tuple[str, ...] = ()  # empty: from data/catalogue/peers.csv, else nearest in size
-    raw_dir: Path = RAW_DIR
-    curated_dir: Path = CURATED_DIR
-    reports_dir: Path = REPORTS_OUT_DIR
-    catalogue_dir: Path = CATALOGUE_DIR
-    analysis_dir: Path = ANALYSIS_DIR
-    first_trend_year: int = FIRST_TREND_YEAR
+    first_trend_year: int = 2015
     render_pdf: bool = True
-    min_cell_count: int = MIN_CELL_COUNT
-    min_respondents: int = MIN_RESPONDENTS
+    min_cell_count: int = 5  # sub-municipal cells with 1 to min_cell_count - 1 cases are suppressed
+    min_respondents: int = 100  # survey parts with fewer respondents are suppressed; a year is pooled
+    validation_engine: str = "sql"
+    source_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCE_URLS))
+    debug: bool = False
 
     @property
     def db_path(self) -> Path:
         return self.curated_dir / DB_NAME
+
+    @property
+    def model_params(self) -> dict[str, int]:
+        """The values the SQL models bind (`$min_cell_count`, `$min_respondents`)."""
+        return {"min_cell_count": self.min_cell_count, "min_respondents": self.min_respondents}
 
 
 def reference_dir(raw_dir: Path) -> Path:
@@ -51,3 +73,39 @@ def reference_dir(raw_dir: Path) -> Path:
     that a new, empty data folder filled by `lagesbild ingest` works without copying reference files."""
     own = raw_dir / "reference"
     return own if (own / "kommuner.csv").exists() else BUNDLED_REFERENCE_DIR
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value) if value else default
+
+
+def load(**overrides) -> Settings:
+    """The run's settings: the environment's (LAGESBILD_*), then `overrides`; an override of None is ignored."""
+    known = {f.name for f in fields(Settings)}
+    unknown = set(overrides) - known
+    if unknown:
+        raise TypeError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    engine = os.environ.get("LAGESBILD_VALIDATION_ENGINE", "sql")
+    if engine not in VALIDATION_ENGINES:
+        raise ValueError(f"LAGESBILD_VALIDATION_ENGINE must be one of {', '.join(VALIDATION_ENGINES)}, not {engine!r}")
+    base = {
+        "raw_dir": _env_path("LAGESBILD_RAW_DIR", BUNDLED_RAW_DIR),
+        "curated_dir": _env_path("LAGESBILD_CURATED_DIR", PROJECT_DIR / "data" / "curated"),
+        "reports_dir": _env_path("LAGESBILD_REPORTS_DIR", PROJECT_DIR / "reports" / "out"),
+        "catalogue_dir": CATALOGUE_DIR,
+        "analysis_dir": PROJECT_DIR / "reports" / "analysis",
+        "validation_engine": engine,
+        "source_urls": {
+            source: os.environ.get(f"LAGESBILD_{source.upper()}_URL") or url
+            for source, url in DEFAULT_SOURCE_URLS.items()
+        },
+        "debug": bool(os.environ.get("LAGESBILD_DEBUG")),
+    }
+    return Settings(**(base | {k: v for k, v in overrides.items() if v is not None}))
+
+
+def apply_prefect_defaults() -> None:
+    """Prefect settings that must be in place before `import prefect` (a user's own settings win)."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)

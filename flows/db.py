@@ -10,8 +10,9 @@ from typing import Any
 
 import duckdb
 
+from flows import stats
 from flows.cells import CELL_STATUS_MACRO
-from flows.config import MIN_CELL_COUNT, MIN_RESPONDENTS, SQL_DIR
+from flows.config import SQL_DIR, Settings
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +63,18 @@ def models(sql_dir: Path = SQL_DIR, layers: tuple[str, ...] = LAYERS) -> list[Mo
     return out
 
 
-def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict | None = None) -> int:
-    """Materialise one model as a table of the same name; return its row count."""
+def model_params(settings: Settings) -> dict[str, float | int]:
+    """Every value the SQL models bind: the run's thresholds and the statistical constants."""
+    return settings.model_params | stats.SQL_PARAMS
+
+
+def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict) -> int:
+    """Materialise one model as a table of the same name, binding the `$name` values it uses; its row count."""
     body = model.sql.strip().rstrip(";")
-    params = {"min_cell_count": MIN_CELL_COUNT, "min_respondents": MIN_RESPONDENTS} | (params or {})
     used = {k: v for k, v in params.items() if f"${k}" in body}
+    missing = sorted(set(re.findall(r"\$([a-z_0-9]+)", body)) - set(used))
+    if missing:
+        raise RuntimeError(f"sql/{model.layer}/{model.path.name}: no value given for ${', $'.join(missing)}")
     try:
         if "cell_status(" in body:
             con.execute(CELL_STATUS_MACRO)
@@ -77,10 +85,7 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict | None 
 
 
 def run_models(
-    con: duckdb.DuckDBPyConnection,
-    layers: tuple[str, ...],
-    params: dict | None = None,
-    sql_dir: Path = SQL_DIR,
+    con: duckdb.DuckDBPyConnection, layers: tuple[str, ...], params: dict, sql_dir: Path = SQL_DIR
 ) -> dict[str, int]:
     return {m.name: run_model(con, m, params) for m in models(sql_dir, layers)}
 
@@ -90,6 +95,6 @@ def export_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: P
     written = {}
     for table in tables:
         path = out_dir / f"{table}.parquet"
-        con.execute(f"copy {table} to '{path.as_posix()}' (format parquet, compression zstd)")
+        con.execute(f"copy {table} to $path (format parquet, compression zstd)", {"path": path.as_posix()})
         written[table] = path
     return written

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from flows import manifest
-from flows.config import BUNDLED_REFERENCE_DIR, RAW_DIR
+from flows.config import BUNDLED_REFERENCE_DIR
+from flows.landing import manifest
 
 SEED = 20260101
 
@@ -342,7 +342,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def generate_bundle(raw_dir: Path = RAW_DIR, spec: Spec | None = None) -> dict[str, int]:
+def generate_bundle(raw_dir: Path, spec: Spec | None = None) -> dict[str, int]:
     """Write the bundled demo files into raw_dir and record them in its manifest."""
     spec = spec or Spec()
     frame = crime_counts(raw_dir, spec)
@@ -362,6 +362,6 @@ def generate_bundle(raw_dir: Path = RAW_DIR, spec: Spec | None = None) -> dict[s
     return written
 
 
-def generate_sol_export(path: Path, spec: Spec, raw_dir: Path = RAW_DIR) -> int:
+def generate_sol_export(path: Path, spec: Spec, raw_dir: Path) -> int:
     """Write one SOL export of the given size (used by benchmarks; not recorded in the manifest)."""
     return write_sol_databasfil(crime_counts(raw_dir, spec), path, spec, spec.seed)

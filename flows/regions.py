@@ -8,6 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from flows import config
 from flows.config import Settings, reference_dir
 
 
@@ -43,9 +44,10 @@ def slugify(text: str) -> str:
     return slug or "kommun"
 
 
-def run_settings(kommun: str, peers: str | None, raw_dir: Path, **options) -> Settings:
+def run_settings(kommun: str, peers: str | None, **options) -> Settings:
     """Settings for a run with the municipality and its peers named as people name them (name or SCB code;
-    peers comma-separated, none: from the catalogue)."""
-    code, _ = resolve(kommun, raw_dir)
-    peer_codes = tuple(resolve(p, raw_dir)[0] for p in (peers or "").split(",") if p.strip())
-    return Settings(municipality_code=code, peer_codes=peer_codes, raw_dir=raw_dir, **options)
+    peers comma-separated, none: from the catalogue); other options as `config.load` takes them."""
+    base = config.load(**options)
+    code, _ = resolve(kommun, base.raw_dir)
+    peer_codes = tuple(resolve(p, base.raw_dir)[0] for p in (peers or "").split(",") if p.strip())
+    return config.load(**options, municipality_code=code, peer_codes=peer_codes)

@@ -1,14 +1,23 @@
-"""Small statistical helpers: exact rate comparison, Wilson intervals, two-proportion tests."""
+"""Statistics, in one place: significance level, normal quantiles, exact rate comparison, Wilson intervals,
+two-proportion tests, pooling of small survey years and funnel-plot limits.
+
+The SQL models take z from here as a bound parameter (`$z95`, see `SQL_PARAMS`), so that no constant is
+written twice.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 from scipy import stats
 
 ALPHA = 0.05
-Z95 = 1.959963984540054
+Z95 = 1.959963984540054  # two-sided 95 %
+Z998 = 3.090232306167813  # two-sided 99,8 %
+SQL_PARAMS = {"z95": Z95}  # bound in the SQL models (Wilson intervals in the survey mart)
 
 
 @dataclass(frozen=True)
@@ -97,3 +106,30 @@ def pool_small_years(rows: list[dict], min_n: int) -> list[dict]:
         else:
             out.append(row)
     return out
+
+
+def funnel_limits(centre_per_100k: float, populations: np.ndarray) -> pd.DataFrame:
+    """Control limits of a rate per 100 000 against population (normal approximation to Poisson)."""
+    p = centre_per_100k / 100000
+    se = np.sqrt(p / populations) * 100000
+    return pd.DataFrame(
+        {
+            "population": populations,
+            "low_998": np.maximum(0, centre_per_100k - Z998 * se),
+            "low_95": np.maximum(0, centre_per_100k - Z95 * se),
+            "centre": centre_per_100k,
+            "high_95": centre_per_100k + Z95 * se,
+            "high_998": centre_per_100k + Z998 * se,
+        }
+    )
+
+
+def funnel_position(rate: float, population: float, centre_rate: float) -> str:
+    """Where a rate lies against the funnel limits: `above_998`, `above_95`, `inside`, `below_95`, `below_998`."""
+    se = (centre_rate / 100000 / population) ** 0.5 * 100000
+    z = (rate - centre_rate) / se
+    if abs(z) > Z998:
+        return "above_998" if z > 0 else "below_998"
+    if abs(z) > Z95:
+        return "above_95" if z > 0 else "below_95"
+    return "inside"

@@ -16,11 +16,13 @@ os.environ["PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW"] = "ignore"
 import duckdb  # noqa: E402
 import pytest  # noqa: E402
 
-from flows import db  # noqa: E402
-from flows.config import CATALOGUE_DIR, RAW_DIR  # noqa: E402
+from flows import config, db, sources  # noqa: E402
+from flows.config import BUNDLED_RAW_DIR as RAW_DIR  # noqa: E402
+from flows.config import CATALOGUE_DIR  # noqa: E402
 
 TESTS_DIR = Path(__file__).parent
 DATA_DIR = TESTS_DIR / "data"
+MODEL_PARAMS = db.model_params(config.load())  # the values the SQL models bind, as a default run sets them
 
 
 @pytest.fixture(scope="session")
@@ -45,12 +47,10 @@ def con():
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory) -> Path:
     """The bundled raw data loaded and modelled once (no Prefect): a DuckDB file for read-only tests."""
-    from flows import ingest
-
     path = tmp_path_factory.mktemp("bundled") / "lagesbild.duckdb"
     with db.connect(path) as connection:
-        ingest.load_all(connection, RAW_DIR, CATALOGUE_DIR)
-        db.run_models(connection, db.LAYERS)
+        sources.load_all(connection, RAW_DIR, CATALOGUE_DIR)
+        db.run_models(connection, db.LAYERS, MODEL_PARAMS)
     return path
 
 

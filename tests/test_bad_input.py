@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from flows import db, ingest, report, steps, validate
-from flows.config import CATALOGUE_DIR, Settings
+from flows import db, validate
+from flows.config import CATALOGUE_DIR, Settings, load
+from flows.pipeline import recipe, stages
+from flows.report import build
+from flows.report import quality as report_quality
+from flows.report.render.html import render_html
+from flows.sources import IngestError
 from tests.conftest import DATA_DIR
 
 BAD = DATA_DIR / "bad"
@@ -28,8 +33,8 @@ def _state(*dirs: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, small_raw) -> Settings:
     base = tmp_path_factory.mktemp("bad-input")
-    settings = Settings(raw_dir=small_raw, curated_dir=base / "curated", reports_dir=base / "reports", render_pdf=False)
-    steps.run_pipeline(settings)
+    settings = load(raw_dir=small_raw, curated_dir=base / "curated", reports_dir=base / "reports", render_pdf=False)
+    recipe.run(settings)
     return settings
 
 
@@ -41,9 +46,9 @@ def _with(raw: Path, *names: str, folder: str = "bra") -> None:
 def _fails(published: Settings, raw: Path, error: type[Exception]) -> str:
     before = _state(published.curated_dir, published.reports_dir)
     raw_before = _state(raw)
-    bad = Settings(raw_dir=raw, curated_dir=published.curated_dir, reports_dir=published.reports_dir, render_pdf=False)
+    bad = load(raw_dir=raw, curated_dir=published.curated_dir, reports_dir=published.reports_dir, render_pdf=False)
     with pytest.raises(error) as failed:
-        steps.run_pipeline(bad)
+        recipe.run(bad)
     assert _state(published.curated_dir, published.reports_dir) == before
     assert _state(raw) == raw_before  # raw files are never modified
     return str(failed.value)
@@ -66,7 +71,7 @@ def _fails(published: Settings, raw: Path, error: type[Exception]) -> str:
 )
 def test_unreadable_files_are_refused(published, small_raw_copy, name, message):
     _with(small_raw_copy, name)
-    assert message in _fails(published, small_raw_copy, ingest.IngestError)
+    assert message in _fails(published, small_raw_copy, IngestError)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +104,7 @@ def test_bad_values_stop_publication(published, small_raw_copy, name, message):
 
 def test_a_survey_file_without_values_is_refused(published, small_raw_copy):
     _with(small_raw_copy, "survey_missing_column.csv", folder="survey")
-    message = _fails(published, small_raw_copy, ingest.IngestError)
+    message = _fails(published, small_raw_copy, IngestError)
     assert message == "survey/survey_missing_column.csv: line 1: missing column(s) varde"
 
 
@@ -112,14 +117,14 @@ def test_survey_percentage_over_100_stops_publication(published, small_raw_copy)
 
 def _built(raw: Path, tmp_path: Path, catalogue: Path = CATALOGUE_DIR, marts: bool = True):
     """Build and validate a new version without publishing it; only staging (+ intermediate) unless marts."""
-    settings = Settings(raw_dir=raw, curated_dir=tmp_path / "curated", catalogue_dir=catalogue, render_pdf=False)
+    settings = load(raw_dir=raw, curated_dir=tmp_path / "curated", catalogue_dir=catalogue, render_pdf=False)
     if marts:
-        return db.connect(steps.build_validated(settings), read_only=True)
-    db_path = steps.start_build(settings)
-    steps.load_raw_files(db_path, settings)
-    steps.build_layer(db_path, ("staging",))
-    steps.validate_layer(db_path, "stg_")
-    steps.build_layer(db_path, ("intermediate",))
+        return db.connect(recipe.build(settings), read_only=True)
+    db_path = stages.start_build(settings)
+    stages.load_raw_files(db_path, settings)
+    stages.build_layer(db_path, ("staging",), settings)
+    stages.validate_layer(db_path, "stg_", settings)
+    stages.build_layer(db_path, ("intermediate",), settings)
     return db.connect(db_path, read_only=True)
 
 
@@ -157,7 +162,7 @@ def test_unknown_municipality_is_quarantined(small_raw_copy, tmp_path):
     with _built(small_raw_copy, tmp_path, marts=False) as con:
         assert _testbrott(con) == [("1280", 2025, 130, False)]
         quarantined = con.execute("select table_name, source_file, source_row, rule from meta_quarantine").fetchall()
-        quality = report.data_quality(con)
+        quality = report_quality.data_quality(con)
     assert quarantined == [
         ("stg_bra__reported_crime", "bra/unknown_municipality.txt", 2, "expect_column_values_to_be_in_set")
     ]
@@ -185,9 +190,9 @@ def test_script_in_a_label_is_shown_as_text(small_raw_copy, tmp_path):
         text.replace("Anmälda brott mot narkotikastrafflagen,", "<script>alert(1)</script>,"), encoding="utf-8"
     )
     with _built(small_raw_copy, tmp_path, catalogue) as con:
-        overview = report.build_context(con, Settings(catalogue_dir=catalogue), 2025)
+        overview = build.build_context(con, load(catalogue_dir=catalogue), 2025)
     area = next(a for a in overview.areas if a.area_id == "drog")
-    html = report.render_html("area.html.j2", a=area)
+    html = render_html("area.html.j2", a=area)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
 
 

@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from flows import regions
 from flows.cli import app
-from flows.config import RAW_DIR
+from flows.config import BUNDLED_RAW_DIR as RAW_DIR
 
 runner = CliRunner()
 

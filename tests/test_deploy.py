@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flows import deploy
+from flows.pipeline import deploy
 
 
 def test_two_deployments_with_stockholm_schedules():
     monthly, yearly = deploy.deployments("Lund")
     assert (monthly.name, yearly.name) == ("monthly-refresh-lund", "lagesbild-lund")
-    assert monthly.entrypoint.endswith("flows/deploy.py:monthly_refresh")
-    assert yearly.entrypoint.endswith("flows/deploy.py:yearly")
+    assert monthly.entrypoint.endswith("flows/pipeline/deploy.py:monthly_refresh")
+    assert yearly.entrypoint.endswith("flows/pipeline/deploy.py:yearly")
     crons = [(d.schedules[0].schedule.cron, d.schedules[0].schedule.timezone) for d in (monthly, yearly)]
     assert crons == [("0 5 3 * *", "Europe/Stockholm"), ("0 6 1 4 *", "Europe/Stockholm")]
     assert monthly.parameters == {"kommun": "Lund"} == yearly.parameters

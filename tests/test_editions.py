@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 
-from flows import landing, steps
-from flows.config import Settings
+from flows.config import Settings, load
+from flows.landing import ingest as landing
+from flows.pipeline import recipe
 
 
 def test_the_next_edition_names_revised_history_and_changes(small_raw_copy, tmp_path):
     def settings(year: int) -> Settings:
-        return Settings(
+        return load(
             raw_dir=small_raw_copy,
             curated_dir=tmp_path / "curated",
             reports_dir=tmp_path / "reports",
@@ -19,7 +20,7 @@ def test_the_next_edition_names_revised_history_and_changes(small_raw_copy, tmp_
             year=year,
         )
 
-    first = steps.run_pipeline(settings(2024))
+    first = recipe.run(settings(2024))
     text = first.read_text(encoding="utf-8")
     assert "Det finns ingen sparad tidigare lägesbild för Malmö att jämföra med" in text
     kept = json.loads((tmp_path / "curated" / "editions" / "malmo" / "2024.json").read_text(encoding="utf-8"))
@@ -32,7 +33,7 @@ def test_the_next_edition_names_revised_history_and_changes(small_raw_copy, tmp_
         f"Malmö kommun;Totalt antal brott;År;2023;{before + 250};1;\n".encode("latin-1")
     )
     landing.ingest_file(revised, small_raw_copy)
-    second = steps.run_pipeline(settings(2025)).read_text(encoding="utf-8")
+    second = recipe.run(settings(2025)).read_text(encoding="utf-8")
     section = second[second.index('id="andrat"') : second.index("<h2>Anmälda brott")]
     assert "Jämfört med lägesbilden för 2024" in section
     assert "Nya indikatorer: inga." in section and "Borttagna indikatorer: inga." in section

@@ -11,8 +11,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows import fetch, ingest, manifest
 from flows.cli import app
+from flows.landing import fetch, manifest
+from flows.sources import kolada
 from tests.conftest import DATA_DIR
 
 
@@ -85,7 +86,7 @@ def test_kolada_follows_paging_and_stores_each_page(server, tmp_path):
     assert manifest.read(raw)[0]["url"].startswith(server.url + "/v2/data/kpi/N07403/")
     con = duckdb.connect()
     con.execute("create schema raw")
-    ingest.load_kolada(con, raw, sorted((raw / "kolada").glob("*.json")))
+    kolada.read(con, raw, sorted((raw / "kolada").glob("*.json")))
     assert con.execute(
         "select municipality, value from raw.kolada_values where gender = 'T' order by 1"
     ).fetchall() == [
@@ -197,7 +198,7 @@ def test_cli_fetch_kolada_uses_the_configured_url(server, tmp_path, monkeypatch)
 def test_a_fetched_answer_has_an_extraction_date_an_ingested_file_does_not(server, tmp_path):
     import datetime as dt
 
-    from flows import landing
+    from flows.landing import ingest as landing
 
     server.add("/events", ok("polisen_events_2026_county_shape.json"))
     raw = tmp_path / "raw"

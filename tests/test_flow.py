@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import manifest, validate
-from flows.config import Settings
+from flows import validate
+from flows.config import load
+from flows.landing import manifest
 
 SOL = "bra/Databasfil_anmalda_brott_ar_demo.txt"
 
@@ -25,10 +26,10 @@ def _state(*dirs: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def published(prefect_harness, tmp_path_factory):
-    from flows.flow import yearly_lagesbild
+    from flows.pipeline.flow import yearly_lagesbild
 
     base = tmp_path_factory.mktemp("flow")
-    settings = Settings(curated_dir=base / "curated", reports_dir=base / "reports")
+    settings = load(curated_dir=base / "curated", reports_dir=base / "reports")
     index = yearly_lagesbild(settings)
     return settings, index
 
@@ -90,7 +91,7 @@ def test_every_mart_has_a_parquet_file_and_numbers_are_right(published):
 
 
 def test_a_failing_expectation_stops_publication(published, raw_copy):
-    from flows.flow import yearly_lagesbild
+    from flows.pipeline.flow import yearly_lagesbild
 
     settings, _ = published
     before = _state(settings.curated_dir, settings.reports_dir)
@@ -100,7 +101,7 @@ def test_a_failing_expectation_stops_publication(published, raw_copy):
         f.write("Malmö kommun;Testbrott;År;2025;-3;..;\n")
     manifest.record_synthetic(raw_copy, [SOL])
 
-    bad = Settings(raw_dir=raw_copy, curated_dir=settings.curated_dir, reports_dir=settings.reports_dir)
+    bad = load(raw_dir=raw_copy, curated_dir=settings.curated_dir, reports_dir=settings.reports_dir)
     with pytest.raises(validate.ValidationFailed) as failed:
         yearly_lagesbild(bad)
     assert f"{SOL} line {lines + 1} value '-3'" in str(failed.value)

@@ -10,9 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import db, formats, ingest, landing, manifest
-from flows.formats import IngestError
-from tests.conftest import DATA_DIR
+from flows import db, sources
+from flows.landing import ingest as landing
+from flows.landing import manifest
+from flows.sources import IngestError, bra_kommun, bra_sol, kolada, local, polisen, scb, survey
+from flows.sources.base import Batch
+from tests.conftest import DATA_DIR, MODEL_PARAMS
 
 BAD = DATA_DIR / "bad"
 MODELS = {m.name: m for m in db.models()}
@@ -47,13 +50,13 @@ def raw_con():
 def test_format_is_read_from_content_not_name(tmp_path, name, expected):
     renamed = tmp_path / "export.dat"  # no telling suffix
     shutil.copy(DATA_DIR / name, renamed)
-    assert formats.detect(renamed).name == expected
+    assert sources.detect(renamed).name == expected
 
 
 def test_bundled_files_are_recognised():
     found = {
         p.relative_to(p.parents[1]).as_posix(): fmts
-        for fmts, ps in ingest.classify(DATA_DIR.parents[1] / "data" / "raw").items()
+        for fmts, ps in sources.classify(DATA_DIR.parents[1] / "data" / "raw").items()
         for p in ps
     }
     assert found == {
@@ -71,10 +74,10 @@ SOL_COLUMNS = "region, brott, ar, period, antal, per_100k"
 
 
 def test_sol_excel_exports_give_the_rows_of_the_text_export(raw_con):
-    ingest.load_bra_sol(raw_con, DATA_DIR, [DATA_DIR / "sol_dbfil_ar.txt"])
+    bra_sol.read(raw_con, DATA_DIR, [DATA_DIR / "sol_dbfil_ar.txt"])
     text = raw_con.execute(f"select {SOL_COLUMNS} from raw.bra_sol order by source_row").fetchall()
     for name in ("sol_dbfil_ar.xlsx", "sol_dbfil_ar.xls"):
-        ingest.load_bra_sol(raw_con, DATA_DIR, [], [DATA_DIR / name])
+        bra_sol.read(raw_con, DATA_DIR, [], [DATA_DIR / name])
         rows = raw_con.execute(f"select {SOL_COLUMNS}, source_row from raw.bra_sol order by source_row").fetchall()
         assert [r[:-1] for r in rows] == text
         assert len(rows) == 19
@@ -83,8 +86,8 @@ def test_sol_excel_exports_give_the_rows_of_the_text_export(raw_con):
 
 
 def test_sol_monthly_export_labels_share_the_yearly_key(raw_con):
-    ingest.load_bra_sol(raw_con, DATA_DIR, [DATA_DIR / "sol_dbfil_manad.txt"])
-    db.run_model(raw_con, MODELS["stg_bra__reported_crime"])
+    bra_sol.read(raw_con, DATA_DIR, [DATA_DIR / "sol_dbfil_manad.txt"])
+    db.run_model(raw_con, MODELS["stg_bra__reported_crime"], MODEL_PARAMS)
     rows = raw_con.execute(
         "select region_label, crime_code, left(crime_label, 40), year, month, is_preliminary, reported_count "
         "from stg_bra__reported_crime order by source_row"
@@ -98,7 +101,7 @@ def test_sol_monthly_export_labels_share_the_yearly_key(raw_con):
 
 def test_bra_municipality_csv_with_and_without_header(raw_con):
     files = [DATA_DIR / "bra_kommuner_2025.csv", DATA_DIR / "bra_kommuner_2021_no_header.csv"]
-    assert ingest.load_bra_totals(raw_con, DATA_DIR, files) == 9
+    assert bra_kommun.read(raw_con, DATA_DIR, files) == 9
     rows = raw_con.execute("select * from raw.bra_kommun_totals order by source_file, source_row").fetchall()
     assert rows[0] == ("Ale kommun", "2 412", "7 511", "2021", "bra_kommuner_2021_no_header.csv", 1)
     assert rows[4:6] == [
@@ -108,7 +111,7 @@ def test_bra_municipality_csv_with_and_without_header(raw_con):
     raw_con.execute(
         "create table raw.municipalities as select * from read_csv('data/raw/reference/kommuner.csv', all_varchar=true)"
     )
-    db.run_model(raw_con, MODELS["stg_bra__municipality_totals"])
+    db.run_model(raw_con, MODELS["stg_bra__municipality_totals"], MODEL_PARAMS)
     parsed = raw_con.execute(
         "select region_code, year, reported_count, bra_rate_per_100k from stg_bra__municipality_totals "
         "where municipality_label in ('Göteborg', 'Göteborg kommun') order by year"
@@ -120,11 +123,11 @@ def test_bra_municipality_csv_needs_a_year(raw_con, tmp_path):
     nameless = tmp_path / "kommuner.csv"
     shutil.copy(DATA_DIR / "bra_kommuner_2025.csv", nameless)
     with pytest.raises(IngestError, match="kommuner.csv: BRÅ's municipality CSV holds no year and its name has none"):
-        ingest.load_bra_totals(raw_con, tmp_path, [nameless])
+        bra_kommun.read(raw_con, tmp_path, [nameless])
 
 
 def test_jsonstat2_population():
-    frame = formats.jsonstat_population(DATA_DIR / "scb_tab638_small.json", "scb_tab638_small.json")
+    frame = scb.jsonstat_population(DATA_DIR / "scb_tab638_small.json", "scb_tab638_small.json")
     rows = frame[["region_code", "region_label", "year", "contents_code", "value", "source_row"]].values.tolist()
     assert rows == [
         ["0180", "Stockholm", "2023", "BE0101N1", "984748", 1],
@@ -136,7 +139,7 @@ def test_jsonstat2_population():
 
 def test_jsonstat2_split_by_age_and_sex_is_refused():
     with pytest.raises(IngestError) as refused:
-        formats.jsonstat_population(DATA_DIR / "scb_tab638_split_truncated.json", "t.json")
+        scb.jsonstat_population(DATA_DIR / "scb_tab638_split_truncated.json", "t.json")
     assert str(refused.value) == (
         "t.json: the answer is split by Civilstand (4), Alder (18), Kon (2): a part cannot be summed to folkmängd "
         "safely; fetch the table with those variables eliminated (the total)"
@@ -145,7 +148,7 @@ def test_jsonstat2_split_by_age_and_sex_is_refused():
 
 def test_kolada_v2_and_v3_answers(raw_con):
     files = [DATA_DIR / "kolada_v2_page1.json", DATA_DIR / "kolada_v3.json"]
-    assert ingest.load_kolada(raw_con, DATA_DIR, files) == 5
+    assert kolada.read(raw_con, DATA_DIR, files) == 5
     rows = raw_con.execute(
         "select * exclude (source_file) from raw.kolada_values order by source_file, source_row"
     ).fetchall()
@@ -163,8 +166,8 @@ def test_polisen_events_in_both_shapes_name_the_municipality(raw_con):
         DATA_DIR / "polisen_events_2026_county_shape.json",
         DATA_DIR / "polisen_events_2025_municipality_shape.json",
     ]
-    assert ingest.load_police_events(raw_con, DATA_DIR, files) == 24
-    db.run_model(raw_con, MODELS["stg_polisen__events"])
+    assert polisen.read(raw_con, DATA_DIR, files) == 24
+    db.run_model(raw_con, MODELS["stg_polisen__events"], MODEL_PARAMS)
     rows = raw_con.execute(
         "select event_id, municipality_name, location_name from stg_polisen__events where event_id in (650297, 587596, 587593) order by event_id"
     ).fetchall()
@@ -176,8 +179,8 @@ def test_polisen_events_in_both_shapes_name_the_municipality(raw_con):
 
 
 def test_survey_excel_with_title_rows(raw_con):
-    assert ingest.load_survey(raw_con, DATA_DIR, [], [DATA_DIR / "survey_malmo.xlsx"]) == 8
-    db.run_model(raw_con, MODELS["stg_survey__results"])
+    assert survey.read(raw_con, DATA_DIR, [], [DATA_DIR / "survey_malmo.xlsx"]) == 8
+    db.run_model(raw_con, MODELS["stg_survey__results"], MODEL_PARAMS)
     rows = raw_con.execute(
         "select area_name, year, item, unit, value, source_row from stg_survey__results order by source_row limit 2"
     ).fetchall()
@@ -238,7 +241,7 @@ def test_ingest_gives_the_municipality_csv_its_year(tmp_path):
         landing.ingest_file(nameless, raw)
     assert landing.ingest_file(nameless, raw, year=2021).period_from == "2021"
     con = duckdb.connect()
-    ingest.load_bra_totals(
+    bra_kommun.read(
         con.execute("create schema raw") or con,
         raw,
         sorted((raw / "bra").glob("*.csv")),
@@ -259,8 +262,8 @@ def test_final_export_replaces_preliminary_and_the_log_keeps_both(tmp_path):
     revised = tmp_path / "final_2025_revised.txt"
     revised.write_bytes((BAD / "final_2025.txt").read_bytes().replace(b";130;36;", b";131;36;"))
     con = duckdb.connect()
-    ingest.load_all(con, raw, DATA_DIR.parents[1] / "data" / "catalogue")
-    db.run_models(con, layers=("staging", "intermediate"))
+    sources.load_all(con, raw, DATA_DIR.parents[1] / "data" / "catalogue")
+    db.run_models(con, ("staging", "intermediate"), MODEL_PARAMS)
 
     def current() -> list[tuple]:
         return con.execute(
@@ -270,8 +273,8 @@ def test_final_export_replaces_preliminary_and_the_log_keeps_both(tmp_path):
     assert current() == [("1280", "Testbrott", 2025, 130, False)]
     landing.ingest_file(revised, raw)  # a later final export of the same year: its figure wins
     con = duckdb.connect()
-    ingest.load_all(con, raw, DATA_DIR.parents[1] / "data" / "catalogue")
-    db.run_models(con, layers=("staging", "intermediate"))
+    sources.load_all(con, raw, DATA_DIR.parents[1] / "data" / "catalogue")
+    db.run_models(con, ("staging", "intermediate"), MODEL_PARAMS)
     assert current() == [("1280", "Testbrott", 2025, 131, False)]
     with open(raw / manifest.LOADLOG_NAME, encoding="utf-8") as f:
         logged = [(r["original_name"], r["period_from"]) for r in csv.DictReader(f)]
@@ -285,8 +288,8 @@ def test_final_export_replaces_preliminary_and_the_log_keeps_both(tmp_path):
 
 def test_scb_pxweb_csv_export(raw_con):
     path = DATA_DIR / "scb_pxweb_folkmangd_sample.csv"
-    assert formats.detect(path).name == "scb_pxweb_csv"
-    counts = ingest.load_population(raw_con, DATA_DIR, {"scb_pxweb_csv": [path]})
+    assert sources.detect(path).name == "scb_pxweb_csv"
+    counts = scb.load(raw_con, Batch(DATA_DIR, {"scb_pxweb_csv": [path]}))
     assert counts["scb_population_pxweb"] == 3
     rows = raw_con.execute('select region, "2023", "2024", source_row from raw.scb_population_pxweb').fetchall()
     assert rows == [
@@ -298,14 +301,14 @@ def test_scb_pxweb_csv_export(raw_con):
 
 def test_real_survey_and_local_csv(raw_con):
     raw = DATA_DIR.parents[1] / "data" / "raw"
-    survey = raw / "survey" / "trygghetsmatning_malmo_transcribed.csv"
-    local = raw / "local" / "skjutningar_sprangningar_malmo.csv"
-    assert ingest.load_survey(raw_con, raw, [survey]) == 49
+    survey_file = raw / "survey" / "trygghetsmatning_malmo_transcribed.csv"
+    local_file = raw / "local" / "skjutningar_sprangningar_malmo.csv"
+    assert survey.read(raw_con, raw, [survey_file]) == 49
     first = raw_con.execute(
         "select kommun, ar, indikator, enhet, varde, source_row from raw.survey_results order by source_row limit 1"
     ).fetchone()
     assert first == ("Malmö", "2019", "ej utsatt för brott senaste 12 mån", "procent", "71,8", 2)
-    assert ingest.load_local(raw_con, raw, [local]) == 7
+    assert local.read(raw_con, raw, [local_file]) == 7
     row = raw_con.execute(
         "select kommun, ar, skjutningar_totalt, skjutningar_dodlig_utgang, sprangningar from raw.local_measures "
         "where ar = '2016'"
@@ -314,10 +317,10 @@ def test_real_survey_and_local_csv(raw_con):
 
 
 def test_one_writer_at_a_time(tmp_path):
-    from flows import publish
+    from flows.landing import lock
 
     raw = tmp_path / "raw"
-    with publish.run_lock(raw), pytest.raises(publish.RunInProgress, match="another lagesbild run is using"):
+    with lock.run_lock(raw), pytest.raises(lock.RunInProgress, match="another lagesbild run is using"):
         landing.ingest_file(DATA_DIR / "sol_dbfil_ar.txt", raw)
     assert manifest.read_log(raw) == [] and not (raw / "bra").exists()
 
@@ -327,4 +330,4 @@ def test_detection_survives_a_character_cut_at_the_end_of_the_sample(tmp_path):
     header = "Region;Brott;År;Period;Antal;/100 000 inv\n".encode()
     filler = b"x" * ((1 << 16) - len(header) - 1)
     path.write_bytes(header + filler + "ö".encode())  # the sample ends in the middle of `ö`
-    assert formats.detect(path).name == "bra_sol_text"
+    assert sources.detect(path).name == "bra_sol_text"

@@ -4,8 +4,9 @@ import shutil
 
 import pytest
 
-from flows import generate, manifest
-from flows.config import RAW_DIR
+from flows import generate
+from flows.config import BUNDLED_RAW_DIR as RAW_DIR
+from flows.landing import manifest
 
 
 @pytest.fixture

@@ -10,9 +10,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import db, generate, ingest, landing, manifest, steps
-from flows.config import CATALOGUE_DIR, RAW_DIR, Settings
-from tests.conftest import DATA_DIR
+from flows import db, generate, sources
+from flows.config import BUNDLED_RAW_DIR as RAW_DIR
+from flows.config import CATALOGUE_DIR, Settings, load
+from flows.landing import ingest as landing
+from flows.landing import manifest
+from flows.pipeline import recipe
+from tests.conftest import DATA_DIR, MODEL_PARAMS
 
 LUND_AND_PEERS = ("1281", "1280", "1480", "0180")
 
@@ -25,7 +29,7 @@ def lund(tmp_path_factory) -> tuple[Settings, Path]:
     exports = base / "exports"
     exports.mkdir()
     spec = generate.Spec(municipality_codes=LUND_AND_PEERS, period="month", first_year=2016, last_year=2025)
-    generate.generate_sol_export(exports / "Databasfil.txt", spec)
+    generate.generate_sol_export(exports / "Databasfil.txt", spec, RAW_DIR)
     generate.write_pxweb_population(
         generate.population_series(RAW_DIR, spec), RAW_DIR, exports / "BE0101N1_20260301.csv"
     )
@@ -35,14 +39,14 @@ def lund(tmp_path_factory) -> tuple[Settings, Path]:
     raw = base / "raw"
     for path in sorted(exports.iterdir()):
         landing.ingest_file(path, raw)
-    settings = Settings(
+    settings = load(
         municipality_code="1281",
         raw_dir=raw,
         curated_dir=base / "curated",
         reports_dir=base / "reports",
         render_pdf=False,
     )
-    steps.run_pipeline(settings)
+    recipe.run(settings)
     return settings, exports
 
 
@@ -99,8 +103,8 @@ def test_round_trip_ingesting_the_bundled_files_gives_the_same_curated_tables(bu
     assert not (raw / "reference").exists()  # the bundled reference is used
     rebuilt = tmp_path / "rebuilt.duckdb"
     with db.connect(rebuilt) as con:
-        ingest.load_all(con, raw, CATALOGUE_DIR)
-        db.run_models(con, db.LAYERS)
+        sources.load_all(con, raw, CATALOGUE_DIR)
+        db.run_models(con, db.LAYERS, MODEL_PARAMS)
     marts = [m.name for m in db.models() if m.layer == "marts" and m.name != "mart_source_files"]
     with duckdb.connect(str(bundled_db), read_only=True) as bundled, duckdb.connect(str(rebuilt)) as again:
         for mart in marts:

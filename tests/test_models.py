@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows import db, stats
+from tests.conftest import MODEL_PARAMS
 
 MODELS = {m.name: m for m in db.models()}
 
@@ -21,7 +22,7 @@ def given(con, table: str, columns: str, rows: list[tuple]) -> None:
 
 
 def run(con, model: str, select: str, order: str) -> list[tuple]:
-    db.run_model(con, MODELS[model])
+    db.run_model(con, MODELS[model], MODEL_PARAMS)
     return con.execute(f"select {select} from {model} order by {order}").fetchall()
 
 
@@ -1025,6 +1026,72 @@ def test_mart_regions(con):
         [("00", "Riket", "riket", None, None, "Hela landet")],
     )
     assert run(con, "mart_regions", "region_code, region_name, region_type", "1") == [("00", "Riket", "riket")]
+
+
+def test_mart_priority_areas(con):
+    given(
+        con,
+        "stg_catalogue__areas",
+        "area_id varchar, area_number integer, slug varchar, title_sv varchar, coverage varchar, coverage_note_sv varchar, source_file varchar, source_row integer",
+        [
+            ("trygghet", 6, "trygghet-offentlig-miljo-och-trafik", "Trygghet", "god", "Flera.", "areas.csv", 7),
+            ("unga", 1, "unga-i-riskzon", "Unga i riskzon", "svag", "Ålder saknas.", "areas.csv", 2),
+        ],
+    )
+    rows = run(con, "mart_priority_areas", "*", "area_number")
+    assert rows == [
+        ("unga", 1, "unga-i-riskzon", "Unga i riskzon", "svag", "Ålder saknas."),
+        ("trygghet", 6, "trygghet-offentlig-miljo-och-trafik", "Trygghet", "god", "Flera."),
+    ]
+
+
+def test_mart_series_breaks(con):
+    given(
+        con,
+        "stg_catalogue__series_breaks",
+        "indicator_id varchar, year integer, description_sv varchar, source_file varchar, source_row integer",
+        [("VNR-04", 2019, "Koderna ändrades.", "series_breaks.csv", 2)],
+    )
+    assert run(con, "mart_series_breaks", "*", "year") == [("VNR-04", 2019, "Koderna ändrades.")]
+
+
+def test_mart_peers_by_municipality_year(con):
+    # 1280 has catalogue peers; 1281 and 1282 do not: theirs are the nearest in population (of the latest
+    # population year up to each year), ties broken by code; counties never count as peers.
+    given(con, "stg_catalogue__peers", "municipality_code varchar, peer_code varchar, source_row integer",
+          [("1280", "1480", 3), ("1280", "0180", 2)])  # fmt: skip
+    given(
+        con,
+        "stg_ref__municipalities",
+        STG_MUNICIPALITIES,
+        [(c, n, "12", "Skåne län", None, None) for c, n in
+         [("1280", "Malmö"), ("1281", "Lund"), ("1282", "Landskrona"), ("1283", "Helsingborg"), ("1284", "Höganäs"),
+          ("1480", "Göteborg"), ("0180", "Stockholm")]],
+    )  # fmt: skip
+    sizes = {"1280": 360, "1281": 130, "1282": 46, "1283": 150, "1284": 28, "1480": 600, "0180": 1000}
+    given(
+        con,
+        "int_population_by_region_year",
+        "region_code varchar, year integer, population bigint",
+        [(c, 2024, n * 1000) for c, n in sizes.items()] + [("12", 2024, 1_400_000), ("1282", 2025, 150_000)],
+    )
+    given(con, "int_indicator_counts_by_region_year", "indicator_id varchar, region_code varchar, year integer",
+          [("ALL-01", "1280", 2024), ("ALL-01", "1280", 2025)])  # fmt: skip
+    rows = run(
+        con,
+        "mart_peers_by_municipality_year",
+        "municipality_code, year, peer_code, peer_rank, basis",
+        "municipality_code, year, peer_rank",
+    )
+    by = {(m, y): [(p, r, b) for mm, yy, p, r, b in rows if (mm, yy) == (m, y)] for m, y, *_ in rows}
+    assert by[("1280", 2025)] == [("0180", 1, "catalogue"), ("1480", 2, "catalogue")]
+    assert by[("1281", 2024)] == [("1283", 1, "nearest_population"), ("1282", 2, "nearest_population"),
+                                  ("1284", 3, "nearest_population")]  # fmt: skip
+    # 2025 has a population figure for Landskrona only: every municipality is sized by 2024, except that
+    # Landskrona's 2025 figure is then its own year and no other municipality shares it.
+    assert by[("1281", 2025)] == [("1283", 1, "nearest_population"), ("1284", 2, "nearest_population"),
+                                  ("1280", 3, "nearest_population")]  # fmt: skip
+    assert ("1282", 2025) not in by
 
 
 def test_models_reference_only_earlier_layers():

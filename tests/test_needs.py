@@ -6,8 +6,10 @@ import json
 import jsonschema
 import pytest
 
-from flows import db, needs, report
-from flows.config import Settings
+from flows import db
+from flows.config import load
+from flows.report import build, levels, texts
+from flows.report.render import behovsanalys
 from flows.stats import Change, poisson_rate_change
 
 UP = Change(120 / 1e5, 90 / 1e5, 0.01, "exakt Poissontest")
@@ -28,21 +30,21 @@ DOWN = Change(80 / 1e5, 120 / 1e5, 0.001, "exakt Poissontest")
     ],
 )
 def test_crime_level_rule(change, rate, riket, level):
-    got, rule = needs.crime_level(change, rate, riket)
+    got, rule = levels.crime_level(change, rate, riket)
     assert got == level
-    assert rule.startswith(level) if level else rule == needs.RULE_NO_TEST
+    assert rule.startswith(level) if level else rule == levels.RULE_NO_TEST
 
 
 def test_survey_level_rule():
-    assert needs.survey_level(UP) == ("rött", needs.RULE_SURVEY_RED)
-    assert needs.survey_level(FLAT) == ("grönt", needs.RULE_SURVEY_GREEN)
-    assert needs.survey_level(None) == (None, needs.RULE_NO_TEST)
+    assert levels.survey_level(UP) == ("rött", levels.RULE_SURVEY_RED)
+    assert levels.survey_level(FLAT) == ("grönt", levels.RULE_SURVEY_GREEN)
+    assert levels.survey_level(None) == (None, levels.RULE_NO_TEST)
 
 
 @pytest.fixture(scope="module")
 def overview(bundled_db):
     with db.connect(bundled_db, read_only=True) as con:
-        return report.build_context(con, Settings(), 2025)
+        return build.build_context(con, load(), 2025)
 
 
 def test_three_year_comparison_uses_summed_counts_and_populations(overview):
@@ -56,15 +58,15 @@ def test_three_year_comparison_uses_summed_counts_and_populations(overview):
     )
     assert ind.change_3y == expected
     assert ind.change_3y_text.startswith(
-        report.VERDICT_SV[expected.verdict].capitalize() + " jämfört med medelvärdet 2022–2024"
+        texts.VERDICT_SV[expected.verdict].capitalize() + " jämfört med medelvärdet 2022–2024"
     )
 
 
 def test_export_validates_against_its_schema(overview, tmp_path):
-    csv_path, json_path = needs.write(overview, tmp_path, "malmo")
+    csv_path, json_path = behovsanalys.write(overview, tmp_path, "malmo")
     assert (csv_path.name, json_path.name) == ("behovsanalys_malmo_2025.csv", "behovsanalys_malmo_2025.json")
     document = json.loads(json_path.read_text(encoding="utf-8"))
-    jsonschema.validate(document, json.loads(needs.SCHEMA_PATH.read_text(encoding="utf-8")))
+    jsonschema.validate(document, json.loads(behovsanalys.SCHEMA_PATH.read_text(encoding="utf-8")))
     with open(csv_path, encoding="utf-8", newline="") as f:
         table = list(csv.DictReader(f))
     assert [r["indicator_id"] for r in table] == [r["indicator_id"] for r in document["indicators"]]
@@ -72,7 +74,7 @@ def test_export_validates_against_its_schema(overview, tmp_path):
 
 
 def test_export_rows_carry_the_report_numbers(overview, tmp_path):
-    _, json_path = needs.write(overview, tmp_path, "malmo")
+    _, json_path = behovsanalys.write(overview, tmp_path, "malmo")
     rows = {r["indicator_id"]: r for r in json.loads(json_path.read_text(encoding="utf-8"))["indicators"]}
     vnr = next(i for a in overview.areas for i in a.crime if i.indicator_id == "VNR-01")
     row = rows["VNR-01"]

@@ -12,10 +12,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import publish, steps
-from flows.config import PROJECT_DIR, Settings
+from flows.config import PROJECT_DIR, Settings, load
+from flows.landing import lock
+from flows.pipeline import publish, recipe, stages
 
-RUN = "from flows import steps; from flows.config import Settings; steps.run_pipeline(Settings(render_pdf=False))"
+RUN = "from flows.config import load; from flows.pipeline import recipe; recipe.run(load(render_pdf=False))"
 
 
 def _consistent(settings: Settings) -> str:
@@ -37,8 +38,8 @@ def _consistent(settings: Settings) -> str:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, small_raw):
     base = tmp_path_factory.mktemp("publish")
-    settings = Settings(raw_dir=small_raw, curated_dir=base / "curated", reports_dir=base / "reports", render_pdf=False)
-    steps.run_pipeline(settings)
+    settings = load(raw_dir=small_raw, curated_dir=base / "curated", reports_dir=base / "reports", render_pdf=False)
+    recipe.run(settings)
     return settings
 
 
@@ -86,7 +87,7 @@ def test_a_run_killed_at_any_moment_leaves_the_previous_state_whole(published, m
 
 def test_the_next_run_cleans_up_after_a_killed_one(published):
     settings = published
-    steps.run_pipeline(settings)
+    recipe.run(settings)
     _consistent(settings)
     versions = [settings.curated_dir / ".versions" / v for v in _versions(settings)]
     assert len(versions) <= publish.KEEP_VERSIONS and all((v / publish.COMPLETE).exists() for v in versions)
@@ -95,11 +96,9 @@ def test_the_next_run_cleans_up_after_a_killed_one(published):
 
 
 def test_a_second_concurrent_run_is_refused(published):
-    with publish.run_lock(published.curated_dir):
-        with pytest.raises(
-            publish.RunInProgress, match=rf"another lagesbild run is using .* \(pid {os.getpid()} since "
-        ):
-            steps.run_pipeline(published)
+    with lock.run_lock(published.curated_dir):
+        with pytest.raises(lock.RunInProgress, match=rf"another lagesbild run is using .* \(pid {os.getpid()} since "):
+            recipe.run(published)
 
 
 def test_swap_replaces_a_folder_from_before_versioning(tmp_path):
@@ -115,7 +114,7 @@ def test_swap_replaces_a_folder_from_before_versioning(tmp_path):
 
 
 def test_path_names_stay_inside_the_output_folder(tmp_path):
-    settings = Settings(reports_dir=tmp_path)
-    folder = steps.report_dir(settings, "../../etc", 2025)
+    settings = load(reports_dir=tmp_path)
+    folder = stages.report_dir(settings, "../../etc", 2025)
     assert folder == tmp_path / "etc" / "2025"
     assert Path(os.path.commonpath([folder.resolve(), tmp_path.resolve()])) == tmp_path.resolve()

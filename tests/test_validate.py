@@ -129,8 +129,8 @@ def test_sql_engine_agrees_with_gx(bundled, table):
         bundled.execute(statement)
     spec = json.loads(validate.suite_path(table).read_text(encoding="utf-8"))
     keys = [False] * len(spec["expectations"])
-    ours = validate._run_sql(bundled, table, spec, keys)
-    theirs = validate._run_gx(bundled, table, spec, keys)
+    ours = validate.sql.run(bundled, table, spec, keys)
+    theirs = validate.gx.run(bundled, table, spec, keys)
     assert [(o.success, o.unexpected_count) for o in ours] == [(t.success, t.unexpected_count) for t in theirs]
     assert [o.examples for o in ours] == [t.examples for t in theirs]
     assert sum(not o.success for o in ours) >= len(DEFECTS[table]) - 1

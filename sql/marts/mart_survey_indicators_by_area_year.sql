@@ -45,7 +45,7 @@ joined as (
         results.value,
         results.respondents,
         results.value / 100.0 as p,
-        1.959963984540054 as z,
+        $z95 as z,
         results.note,
         results.source_url,
         results.source_file,

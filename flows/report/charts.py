@@ -1,4 +1,5 @@
-"""Static SVG charts (Altair + vl-convert): no network, Swedish number format."""
+"""Static SVG charts (Altair + vl-convert): no network, Swedish number format. `draw` draws every chart a
+report context names, from the data in the same context."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import vl_convert as vlc
+
+from flows import stats
+from flows.report.context import Overview
 
 WIDTH, HEIGHT = 460, 190
 PALETTE = ["#1f4e79", "#9c9c9c", "#7030a0", "#c55a11", "#548235", "#bf9000", "#2e75b6"]
@@ -54,31 +58,12 @@ def survey_trend(frame: pd.DataFrame, title_y: str) -> str:
     return _svg((bars + points).properties(width=WIDTH, height=HEIGHT))
 
 
-Z95, Z998 = 1.959963984540054, 3.090232306167813
-
-
-def funnel_limits(riket_rate_per_100k: float, populations: np.ndarray) -> pd.DataFrame:
-    """Control limits of a rate per 100 000 against population (normal approximation to Poisson)."""
-    p = riket_rate_per_100k / 100000
-    se = np.sqrt(p / populations) * 100000
-    return pd.DataFrame(
-        {
-            "population": populations,
-            "low_998": np.maximum(0, riket_rate_per_100k - Z998 * se),
-            "low_95": np.maximum(0, riket_rate_per_100k - Z95 * se),
-            "centre": riket_rate_per_100k,
-            "high_95": riket_rate_per_100k + Z95 * se,
-            "high_998": riket_rate_per_100k + Z998 * se,
-        }
-    )
-
-
 def funnel(points: pd.DataFrame, riket_rate_per_100k: float, highlight: list[str]) -> str:
     """Funnel plot: every municipality's rate against its population, with 95 % and 99,8 % limits."""
     data = points[["region_name", "population", "rate_per_100k"]].dropna()
     low, high = max(1000, data.population.min() * 0.8), data.population.max() * 1.2
     grid = np.geomspace(low, high, 40)
-    limits = funnel_limits(riket_rate_per_100k, grid).melt("population", var_name="limit", value_name="rate")
+    limits = stats.funnel_limits(riket_rate_per_100k, grid).melt("population", var_name="limit", value_name="rate")
     x = alt.X(
         "population:Q",
         title="Folkmängd (logaritmisk skala)",
@@ -130,3 +115,30 @@ def event_patterns(by_hour: pd.DataFrame, by_month: pd.DataFrame) -> str:
         .properties(width=WIDTH, height=100)
     )
     return _svg(alt.vconcat(heat, bars))
+
+
+def draw(overview: Overview) -> dict[str, str]:
+    """Every chart the context names, as SVG text by its file name (charts/<area>-<indicator>.svg)."""
+    svgs: dict[str, str] = {}
+    for ind in [*overview.totals, *(i for a in overview.areas for i in a.crime)]:
+        if ind.chart_file:
+            order = [c["region"] for c in ind.comparison]
+            frame = ind.chart_data
+            svgs[ind.chart_file] = rate_trend(
+                frame,
+                "Per 100 000 invånare",
+                [r for r in order if r in set(frame.region_name)],
+                [b["year"] for b in ind.breaks],
+            )
+        if ind.funnel_file:
+            svgs[ind.funnel_file] = funnel(ind.funnel_data, ind.riket_rate, ind.highlighted)
+    for area in overview.areas:
+        for events in area.events:
+            if events.pattern_file:
+                svgs[events.pattern_file] = event_patterns(pd.DataFrame(events.by_hour), pd.DataFrame(events.by_month))
+        for s in area.survey:
+            if s.chart_file:
+                svgs[s.chart_file] = survey_trend(
+                    pd.DataFrame(s.rows), "Procent" if s.unit == "procent" else "Index 0–6"
+                )
+    return svgs

@@ -8,15 +8,19 @@ export them from SOL and take them in with `lagesbild ingest` before the first o
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from prefect import flow, get_run_logger, serve, task
-from prefect.cache_policies import NO_CACHE
-from prefect.schedules import Cron
+from flows import config
 
-from flows import fetch, regions
-from flows.config import CURATED_DIR, DEFAULT_MUNICIPALITY, RAW_DIR, REPORTS_OUT_DIR
-from flows.flow import yearly_lagesbild
+config.apply_prefect_defaults()  # before Prefect is imported
+
+from prefect import flow, get_run_logger, serve, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.schedules import Cron  # noqa: E402
+
+from flows import regions  # noqa: E402
+from flows.config import DEFAULT_MUNICIPALITY  # noqa: E402
+from flows.landing import fetch  # noqa: E402
+from flows.pipeline.flow import yearly_lagesbild  # noqa: E402
 
 TIMEZONE = "Europe/Stockholm"
 MONTHLY_CRON = "0 5 3 * *"  # 05:00 on the 3rd of every month
@@ -29,15 +33,16 @@ def _years(last: int | None, span: int = 11) -> list[int]:
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=300)
-def fetch_source(source: str, municipality_codes: list[str], years: list[int], raw_dir: Path) -> list[str]:
+def fetch_source(source: str, municipality_codes: list[str], years: list[int], settings: config.Settings) -> list[str]:
     """One source's answers into the raw folder; what was stored (or already there) is logged."""
     logger = get_run_logger()
+    raw_dir, client = settings.raw_dir, fetch.client_for(source, settings)
     if source == "scb":
-        landed = fetch.scb_population(sorted(regions.municipalities(raw_dir)) + ["00"], years, raw_dir)
+        landed = fetch.scb_population(sorted(regions.municipalities(raw_dir)) + ["00"], years, raw_dir, client)
     elif source == "kolada":
-        landed = fetch.kolada(municipality_codes, years, raw_dir)
+        landed = fetch.kolada(municipality_codes, years, raw_dir, fetch.KOLADA_KPIS, client)
     else:
-        landed = fetch.polisen(raw_dir)
+        landed = fetch.polisen(raw_dir, client)
     for item in landed:
         logger.info(item.describe())
     return [item.path for item in landed if item.new]
@@ -48,12 +53,12 @@ def monthly_refresh(
     kommun: str = DEFAULT_MUNICIPALITY, peers: str = "Stockholm,Göteborg", last_year: int | None = None
 ):
     """Fetch SCB folkmängd, Kolada key figures and Polisen's latest events; rebuild if anything is new."""
-    raw_dir = RAW_DIR
-    codes = [regions.resolve(name, raw_dir)[0] for name in [kommun, *filter(None, peers.split(","))]]
+    settings = config.load()
+    codes = [regions.resolve(name, settings.raw_dir)[0] for name in [kommun, *filter(None, peers.split(","))]]
     years = _years(last_year)
     new = []
     for source in ("scb", "kolada", "polisen"):
-        new += fetch_source(source, codes, years, raw_dir)
+        new += fetch_source(source, codes, years, settings)
     if new:
         yearly(kommun=kommun, peers=peers)
     return new
@@ -62,9 +67,7 @@ def monthly_refresh(
 @flow(name="lagesbild")
 def yearly(kommun: str = DEFAULT_MUNICIPALITY, year: int | None = None, peers: str = "", pdf: bool = True) -> str:
     """The yearly lägesbild with plain parameters (as set in the Prefect UI)."""
-    settings = regions.run_settings(
-        kommun, peers, RAW_DIR, year=year, render_pdf=pdf, curated_dir=CURATED_DIR, reports_dir=REPORTS_OUT_DIR
-    )
+    settings = regions.run_settings(kommun, peers, year=year, render_pdf=pdf)
     return str(yearly_lagesbild(settings))
 
 

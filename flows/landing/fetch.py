@@ -1,16 +1,15 @@
 """`lagesbild fetch`: the open APIs of Kolada, SCB and Polisen, each answer stored and logged like an
-ingested file (flows/landing.py). BRÅ has no API: its SOL exports are taken in with `lagesbild ingest`.
+ingested file (flows/landing/ingest.py). BRÅ has no API: its SOL exports are taken in with `lagesbild ingest`.
 
 Every request has a timeout; 429 and 5xx answers and broken connections are retried with exponential
 backoff (a `Retry-After` header is obeyed); each source's rate limit is kept by a minimum interval between
-requests. Base URLs can be pointed elsewhere (LAGESBILD_<SOURCE>_URL), which is how the tests replay
-recorded answers from 127.0.0.1.
+requests. Base URLs come from the settings (LAGESBILD_<SOURCE>_URL points a source elsewhere), which is how
+the tests replay recorded answers from 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -19,15 +18,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from flows import landing
+from flows.config import Settings
+from flows.landing import ingest
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URLS = {
-    "kolada": "https://api.kolada.se/v3",
-    "scb": "https://statistikdatabasen.scb.se/api/v2",
-    "polisen": "https://polisen.se/api",
-}
 # Seconds between two requests to a source: SCB allows 30 requests per 10 s; Kolada and Polisen publish no
 # figure, so they are asked politely.
 MIN_INTERVAL = {"kolada": 0.25, "scb": 0.35, "polisen": 5.0}
@@ -46,7 +41,7 @@ class Client:
     """An httpx client with timeouts, retries with backoff, and a per-source minimum interval."""
 
     source: str
-    base_url: str = ""
+    base_url: str
     attempts: int = 5
     backoff: float = 1.0  # seconds before the first retry; doubled each time
     min_interval: float | None = None
@@ -54,8 +49,7 @@ class Client:
     _last: float = field(default=0.0, init=False)
 
     def __post_init__(self) -> None:
-        env = os.environ.get(f"LAGESBILD_{self.source.upper()}_URL")
-        self.base_url = (self.base_url or env or DEFAULT_URLS[self.source]).rstrip("/")
+        self.base_url = self.base_url.rstrip("/")
         if self.min_interval is None:
             self.min_interval = MIN_INTERVAL[self.source]
         self._http = httpx.Client(timeout=httpx.Timeout(self.timeout, connect=10.0), headers={"User-Agent": USER_AGENT})
@@ -101,19 +95,18 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def _land(response: httpx.Response, name: str, raw_dir: Path) -> landing.Landed:
+def _land(response: httpx.Response, name: str, raw_dir: Path) -> ingest.Landed:
     """Store an answer's body unchanged, as `lagesbild ingest` stores a file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(response.content)
-        return landing.ingest_file(path, raw_dir, url=str(response.url))
+        return ingest.ingest_file(path, raw_dir, url=str(response.url))
 
 
 def kolada(
-    municipality_codes: list[str], years: list[int], raw_dir: Path, kpis: tuple[str, ...] = KOLADA_KPIS, client=None
-) -> list[landing.Landed]:
+    municipality_codes: list[str], years: list[int], raw_dir: Path, kpis: tuple[str, ...], client: Client
+) -> list[ingest.Landed]:
     """Kolada key figures for municipalities and years, following `next_page` (v2) or `next_url` (v3)."""
-    client = client or Client("kolada")
     path = f"data/kpi/{','.join(kpis)}/municipality/{','.join(municipality_codes)}/year/{','.join(map(str, years))}"
     landed, page = [], 1
     next_link: str | None = path
@@ -129,9 +122,8 @@ def kolada(
     return landed
 
 
-def scb_population(region_codes: list[str], years: list[int], raw_dir: Path, client=None) -> list[landing.Landed]:
+def scb_population(region_codes: list[str], years: list[int], raw_dir: Path, client: Client) -> list[ingest.Landed]:
     """Folkmängd 31 December (TAB638, BE0101N1) as JSON-stat2; age, sex and marital status eliminated."""
-    client = client or Client("scb")
     selection = {
         "selection": [
             {"variableCode": "Region", "valueCodes": region_codes},
@@ -148,9 +140,13 @@ def scb_population(region_codes: list[str], years: list[int], raw_dir: Path, cli
     return [_land(response, f"scb_{SCB_POPULATION_TABLE}_{years[0]}-{years[-1]}.json", raw_dir)]
 
 
-def polisen(raw_dir: Path, client=None) -> list[landing.Landed]:
+def polisen(raw_dir: Path, client: Client) -> list[ingest.Landed]:
     """Polisen's latest published events (about 500, all of Sweden); the build keeps the municipality's."""
-    client = client or Client("polisen")
     response = client.request("GET", "events")
     stamp = time.strftime("%Y-%m-%dT%H%M%S")
     return [_land(response, f"polisen_events_{stamp}.json", raw_dir)]
+
+
+def client_for(source: str, settings: Settings) -> Client:
+    """A client for one source at the URL the settings give it."""
+    return Client(source, base_url=settings.source_urls[source])

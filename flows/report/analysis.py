@@ -75,3 +75,11 @@ def load(path: Path, current: dict[str, float | None]) -> Analysis | None:
         cites=cites,
         stale=stale,
     )
+
+
+def for_area(analysis_dir: Path, project_dir: Path, slug_kommun: str, year: int, slug_area: str, current: dict):
+    """The analysts' text for an area and year (None when not written), and where it belongs, shown relative
+    to the project when it lies inside it."""
+    path = analysis_dir / slug_kommun / str(year) / f"{slug_area}.md"
+    shown = path.relative_to(project_dir).as_posix() if path.is_relative_to(project_dir) else str(path)
+    return load(path, current), shown

@@ -1,9 +1,9 @@
-"""The yearly pipeline's steps as plain functions (no Prefect): testable in milliseconds, reusable anywhere.
+"""The pipeline's stages as plain functions (no Prefect): testable in milliseconds, reusable anywhere.
 
 Write-audit-publish: the new database is built in a version folder of its own under
 data/curated/.versions/, validated there, and only then made current by one atomic symlink swap
-(flows/publish.py); reports are rendered the same way. A failure at any step, or a kill, leaves the
-previous curated tables and reports as they were.
+(flows/pipeline/publish.py); reports are rendered the same way. A failure at any stage, or a kill, leaves
+the previous curated tables and reports as they were.
 """
 
 from __future__ import annotations
@@ -12,8 +12,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flows import db, editions, ingest, needs, publish, report, validate
+from flows import db, sources, validate
 from flows.config import DB_NAME, Settings
+from flows.pipeline import publish
+from flows.regions import slugify
+from flows.report import build, marts
+from flows.report.render import behovsanalys, editions, render_all
 
 VERSIONS_DIR = ".versions"
 CURRENT = "current"
@@ -36,41 +40,42 @@ def discard_build(db_path: Path) -> None:
 
 
 def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
+    """Every raw file, the reference and the catalogue into the build's `raw` schema; rows per table."""
     with db.connect(db_path) as con:
-        return ingest.load_all(con, settings.raw_dir, settings.catalogue_dir)
+        return sources.load_all(con, settings.raw_dir, settings.catalogue_dir)
 
 
-def build_layer(db_path: Path, layers: tuple[str, ...], settings: Settings | None = None) -> dict[str, int]:
-    settings = settings or Settings()
-    params = {"min_cell_count": settings.min_cell_count, "min_respondents": settings.min_respondents}
+def build_layer(db_path: Path, layers: tuple[str, ...], settings: Settings) -> dict[str, int]:
+    """Run the SQL models of the given layers; rows per table."""
     with db.connect(db_path) as con:
-        return db.run_models(con, layers, params)
+        return db.run_models(con, layers, db.model_params(settings))
 
 
-def validate_layer(db_path: Path, prefix: str) -> int:
+def validate_layer(db_path: Path, prefix: str, settings: Settings) -> int:
     """Validate every table of a layer that has a suite; raises validate.ValidationFailed when critical."""
     with db.connect(db_path) as con:
         tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
-        suites = [s for s in validate.suites(prefix=prefix) if s in tables]
-        missing = [s for s in validate.suites(prefix=prefix) if s not in tables]
+        expected = validate.suites(prefix=prefix)
+        missing = [s for s in expected if s not in tables]
         if missing:
             raise validate.ValidationFailed(
                 [validate.CheckResult(t, "table exists", "", "critical", False, 1) for t in missing]
             )
-        return len(validate.validate_tables(con, suites))
+        return len(validate.validate_tables(con, expected, engine=settings.validation_engine))
 
 
 def export_marts(db_path: Path) -> list[str]:
+    """Every mart as Parquet beside the database."""
     with db.connect(db_path) as con:
-        marts = [
+        tables = [
             r[0]
             for r in con.execute(
                 "select table_name from duckdb_tables() where table_name like 'mart\\_%' escape '\\' order by 1"
             ).fetchall()
         ]
-        db.export_parquet(con, marts, db_path.parent)
+        db.export_parquet(con, tables, db_path.parent)
         con.execute("checkpoint")
-    return marts
+    return tables
 
 
 def publish_curated(db_path: Path, settings: Settings) -> Path:
@@ -86,31 +91,28 @@ def publish_curated(db_path: Path, settings: Settings) -> Path:
 
 
 def report_dir(settings: Settings, municipality_name: str, year: int) -> Path:
-    return settings.reports_dir / report.slugify(municipality_name) / str(year)
+    return settings.reports_dir / slugify(municipality_name) / str(year)
 
 
 def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
     """Render the overview and the six area reports from the published curated database."""
     with db.connect(settings.db_path, read_only=True) as con:
-        latest = report.latest_year(con, settings.municipality_code)
+        latest = marts.latest_year(con, settings.municipality_code)
         year = settings.year or latest
         if not settings.first_trend_year < year <= latest:
             raise LookupError(
                 f"no crime figures for {year} in the curated data; years {settings.first_trend_year + 1}–{latest} "
                 "can be reported"
             )
-        overview = report.build_context(con, settings, year)
-    slug = report.slugify(overview.municipality)
-    edition = editions.edition_path(settings.curated_dir, slug, year)
-    overview.since_last = editions.compare(
-        overview, editions.previous(settings.curated_dir, slug, year), edition.relative_to(settings.curated_dir)
-    )
+        overview = build.build_context(con, settings, year)
+    slug = slugify(overview.municipality)
+    overview = editions.with_since_last(overview, settings.curated_dir, slug)
     final = report_dir(settings, overview.municipality, year)
     final.parent.mkdir(parents=True, exist_ok=True)
     version = Path(tempfile.mkdtemp(prefix=f".{year}.{publish.new_version_id()}", dir=final.parent))
     try:
-        timings = report.render_all(overview, version, render_pdf=settings.render_pdf)
-        needs.write(overview, settings.curated_dir, slug)
+        timings = render_all(overview, version, render_pdf=settings.render_pdf)
+        behovsanalys.write(overview, settings.curated_dir, slug)
         (version / publish.COMPLETE).write_text("rendered\n", encoding="utf-8")
         publish.swap_symlink(final, version)
     except BaseException:
@@ -119,31 +121,3 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
     editions.save(overview, settings.curated_dir, slug)
     publish.prune(final.parent, f".{year}.", keep={version})
     return final / "index.html", timings
-
-
-def build_validated(settings: Settings) -> Path:
-    """Ingest, model and validate into a new, unpublished version; returns its database path."""
-    db_path = start_build(settings)
-    try:
-        load_raw_files(db_path, settings)
-        build_layer(db_path, ("staging",))
-        validate_layer(db_path, "stg_")
-        build_layer(db_path, ("intermediate", "marts"), settings)
-        validate_layer(db_path, "mart_")
-        export_marts(db_path)
-    except BaseException:
-        discard_build(db_path)
-        raise
-    return db_path
-
-
-def run_pipeline(settings: Settings) -> Path:
-    """The whole recipe without Prefect: ingest → validate → marts → validate → publish → report."""
-    with publish.run_lock(settings.curated_dir):
-        db_path = build_validated(settings)
-        try:
-            publish_curated(db_path, settings)
-        except BaseException:
-            discard_build(db_path)
-            raise
-        return render_reports(settings)[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 EDITIONS_DIR = "editions"
@@ -106,3 +106,10 @@ def compare(overview, before: dict | None, path: Path) -> SinceLast:
         revised=revised,
         path=rel,
     )
+
+
+def with_since_last(overview, curated_dir: Path, slug: str):
+    """The overview with what has changed since the latest stored edition before it (a new object)."""
+    path = edition_path(curated_dir, slug, overview.year)
+    since = compare(overview, previous(curated_dir, slug, overview.year), path.relative_to(curated_dir))
+    return replace(overview, since_last=since)

@@ -1,4 +1,4 @@
-"""Atomic publication and the run lock.
+"""Atomic publication.
 
 Every published state lives in a version folder of its own; a symlink names the current one and is
 replaced with one rename(2), which is atomic. A process killed at any moment therefore leaves either the
@@ -15,20 +15,13 @@ still read it; older versions are removed.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 COMPLETE = "COMPLETE"
 KEEP_VERSIONS = 2
-
-
-class RunInProgress(RuntimeError):
-    """Another run holds the lock on the curated data."""
 
 
 def new_version_id() -> str:
@@ -68,29 +61,3 @@ def link_files(folder: Path, current: Path, names: list[str]) -> None:
     for link in folder.iterdir():
         if link.is_symlink() and link.name not in names and link != current and not link.exists():
             link.unlink()
-
-
-@contextmanager
-def run_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `folder` for one run; refuse at once if another run holds it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / ".lock"
-    with open(path, "a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.seek(0)
-            holder = f.read().strip() or "another process"
-            raise RunInProgress(
-                f"another lagesbild run is using {folder} ({holder}); wait for it to finish and try again"
-            ) from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"pid {os.getpid()} since {datetime.now():%Y-%m-%d %H:%M:%S}")
-        f.flush()
-        try:
-            yield
-        finally:
-            f.seek(0)
-            f.truncate()
-            fcntl.flock(f, fcntl.LOCK_UN)

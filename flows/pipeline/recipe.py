@@ -1,0 +1,123 @@
+"""The one recipe of a yearly lägesbild: ingest → staging → validate → intermediate and marts → validate →
+publish → report. The in-process path (`run`) and the Prefect flow (flows/pipeline/flow.py) both follow it;
+they differ only in how a stage is called (`call`): directly here, as a Prefect task there.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flows.config import Settings
+from flows.landing import lock
+from flows.pipeline import stages
+
+log = logging.getLogger(__name__)
+
+Call = Callable[..., Any]  # call(stage, *args) runs one stage and returns its result
+
+
+def direct(stage: Callable, *args):
+    return stage(*args)
+
+
+def ingest_raw_files(settings: Settings) -> Path:
+    """Load every raw file and the catalogue into a new database in a new version folder."""
+    db_path = stages.start_build(settings)
+    try:
+        stages.load_raw_files(db_path, settings)
+    except BaseException:
+        stages.discard_build(db_path)
+        raise
+    return db_path
+
+
+def build_staging(db_path: Path, settings: Settings) -> dict[str, int]:
+    """Run the staging models (rename, cast, normalise)."""
+    return stages.build_layer(db_path, ("staging",), settings)
+
+
+def validate_staging(db_path: Path, settings: Settings) -> int:
+    """Validate the staging tables with their Great Expectations suites."""
+    return stages.validate_layer(db_path, "stg_", settings)
+
+
+def build_marts(db_path: Path, settings: Settings) -> dict[str, int]:
+    """Run the intermediate and mart models."""
+    return stages.build_layer(db_path, ("intermediate", "marts"), settings)
+
+
+def validate_marts(db_path: Path, settings: Settings) -> int:
+    """Validate the mart tables with their Great Expectations suites."""
+    return stages.validate_layer(db_path, "mart_", settings)
+
+
+def export_marts(db_path: Path) -> list[str]:
+    """Export every mart to Parquet beside the new database."""
+    return stages.export_marts(db_path)
+
+
+def publish_curated(db_path: Path, settings: Settings) -> Path:
+    """Make the validated version current (one atomic swap)."""
+    return stages.publish_curated(db_path, settings)
+
+
+def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
+    """Render the overview and one HTML and PDF report per priority area; the index and seconds per step."""
+    return stages.render_reports(settings)
+
+
+class Recipe:
+    """Runs the stages in order through `call`, timing and logging each."""
+
+    def __init__(self, call: Call = direct, logger: logging.Logger | logging.LoggerAdapter = log):
+        self.call, self.log, self.timings = call, logger, {}
+
+    def stage(self, name: str, fn: Callable, *args):
+        t0 = time.perf_counter()
+        result = self.call(fn, *args)
+        self.timings[name] = time.perf_counter() - t0
+        self.log.info("stage %-18s %6.2f s", name, self.timings[name])
+        return result
+
+    def build(self, settings: Settings) -> Path:
+        """Ingest, model and validate into a new, unpublished version; its database path."""
+        db_path = self.stage("ingest", ingest_raw_files, settings)
+        try:
+            self.stage("staging", build_staging, db_path, settings)
+            self.stage("validate staging", validate_staging, db_path, settings)
+            self.stage("marts", build_marts, db_path, settings)
+            self.stage("validate marts", validate_marts, db_path, settings)
+            self.stage("export", export_marts, db_path)
+        except BaseException:
+            stages.discard_build(db_path)
+            raise
+        return db_path
+
+    def run(self, settings: Settings) -> Path:
+        """The whole recipe under the run lock; the path of the overview."""
+        with lock.run_lock(settings.curated_dir):
+            db_path = self.build(settings)
+            try:
+                self.stage("publish", publish_curated, db_path, settings)
+            except BaseException:
+                stages.discard_build(db_path)
+                raise
+            index, render_timings = self.stage("reports", render_reports, settings)
+        for step, seconds in render_timings.items():
+            self.log.info("  render %-11s %6.2f s", step, seconds)
+        self.log.info("stage %-18s %6.2f s", "total", sum(self.timings.values()))
+        return index
+
+
+def run(settings: Settings) -> Path:
+    """The recipe in this process, without Prefect."""
+    return Recipe().run(settings)
+
+
+def build(settings: Settings) -> Path:
+    """A validated, unpublished build in this process (for inspection and tests)."""
+    return Recipe().build(settings)

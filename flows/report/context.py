@@ -1,0 +1,148 @@
+"""The typed report context: what templates read, built once from the marts (flows/report/build.py) and never
+changed afterwards. Every number a reader sees is a field here; formatting happens in template filters.
+
+Charts are named here (their file and alt text are facts of the report); the SVG itself is drawn by the
+renderers from the data in the same fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from flows.stats import Change
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flows.report.analysis import Analysis
+    from flows.report.render.editions import SinceLast
+
+
+@dataclass(frozen=True)
+class CrimeIndicator:
+    indicator_id: str
+    title: str
+    definition: str
+    is_enforcement_driven: bool
+    is_headline: bool
+    year: int
+    count: int | None
+    rate: float | None
+    population: int | None
+    population_year: int | None
+    is_preliminary: bool
+    change: Change | None
+    change_text: str
+    trend: list[dict]
+    comparison: list[dict]  # the municipality, riket, the county, the peers: {region, kind, count, rate, population}
+    breaks: list[dict] = field(default_factory=list)  # series breaks in the years shown (year, description)
+    change_3y: Change | None = None  # against the mean of the three years before
+    change_3y_text: str = ""
+    level: str | None = None  # proposed grönt/gult/rött (flows/report/levels.py), never a decision
+    level_rule: str = ""
+    chart_data: pd.DataFrame | None = field(default=None, repr=False)  # all compared regions, for the chart
+    funnel_data: pd.DataFrame | None = field(default=None, repr=False)  # every municipality, the report year
+    funnel_text: str = ""
+    funnel_file: str = ""  # empty: no funnel plot
+    funnel_alt: str = ""
+    chart_file: str = ""  # empty: no chart
+    alt_text: str = ""
+
+    @property
+    def riket_rate(self) -> float | None:
+        return next((c["rate"] for c in self.comparison if c["kind"] == "riket"), None)
+
+    @property
+    def highlighted(self) -> list[str]:
+        """The regions marked in the funnel plot: the municipality and its peers."""
+        return [c["region"] for c in self.comparison if c["kind"] in ("kommun", "peer")]
+
+
+@dataclass(frozen=True)
+class SurveyIndicator:
+    indicator_id: str
+    title: str
+    definition: str
+    unit: str
+    rows: list[dict]
+    latest: dict | None
+    change: Change | None
+    change_text: str
+    level: str | None = None
+    level_rule: str = ""
+    chart_file: str = ""
+    alt_text: str = ""
+    by_area: list[dict] = field(default_factory=list)  # the latest year's parts of the municipality, shown
+    by_area_year: int | None = None
+    by_area_note: str = ""
+
+
+@dataclass(frozen=True)
+class SimpleSeries:
+    indicator_id: str
+    title: str
+    definition: str
+    rows: list[dict]
+    by_hour: list[dict] = field(default_factory=list)  # weekday × hour, police events only
+    by_month: list[dict] = field(default_factory=list)
+    first_published: object = None  # the span of the municipality's published events in the data
+    last_published: object = None
+    pattern_file: str = ""
+    pattern_alt: str = ""
+
+
+@dataclass(frozen=True)
+class Quality:
+    """What was checked, what failed and what was quarantined: the Datakvalitet appendix."""
+
+    checks: int
+    passed: int
+    tables: int
+    failed: list[dict]
+    quarantined: list[dict]
+
+
+@dataclass(frozen=True)
+class AreaReport:
+    area_id: str
+    number: int
+    slug: str
+    title: str
+    coverage: str
+    coverage_note: str
+    municipality: str
+    municipality_code: str
+    year: int
+    peers: list[str]
+    crime: list[CrimeIndicator]
+    survey: list[SurveyIndicator]
+    local: list[SimpleSeries]
+    events: list[SimpleSeries]
+    sources: list[dict]
+    has_synthetic: bool
+    generated: str
+    first_year: int
+    quality: Quality | None = None
+    kolada: list[SimpleSeries] = field(default_factory=list)  # key figures fetched from Kolada, for comparison
+    analysis: Analysis | None = None
+    analysis_path: str = ""  # where the analysts' text for this area and year belongs
+    source_use: list[dict] = field(default_factory=list)  # each kind of source: used here or not, and why
+    source_notes: list[str] = field(default_factory=list)  # källkritik: from the load log and the catalogue
+
+
+@dataclass(frozen=True)
+class Overview:
+    municipality: str
+    municipality_code: str
+    year: int
+    peers: list[str]
+    totals: list[CrimeIndicator]
+    areas: list[AreaReport]
+    sources: list[dict]
+    has_synthetic: bool
+    generated: str
+    first_year: int
+    quality: Quality | None = None
+    geography: dict | None = None  # published events per district and year, suppressed: {years, rows, ...}
+    since_last: SinceLast | None = None  # what has changed since the last edition
