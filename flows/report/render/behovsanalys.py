@@ -17,7 +17,7 @@ from flows.config import CATALOGUE_DIR
 from flows.stats import Change
 
 if TYPE_CHECKING:
-    from flows.report.context import Overview
+    from flows.report.context import AreaReport, CrimeIndicator, Overview, SurveyIndicator
 
 SCHEMA_PATH = CATALOGUE_DIR / "behovsanalys.schema.json"
 SCHEMA_VERSION = "2"  # 2: value_status (flows/cells.py) beside every value
@@ -32,9 +32,84 @@ def _verdict(change: Change | None) -> dict:
     }
 
 
+def _crime_row(ind: CrimeIndicator, area: AreaReport, area_caveats: list[str]) -> dict:
+    riket = next((c for c in ind.comparison if c["kind"] == "riket"), {})
+    county = next((c for c in ind.comparison if c["kind"] == "lan"), {})
+    own_and_peers = [c for c in ind.comparison if c["kind"] in ("kommun", "peer") and c["rate"] is not None]
+    rank = sorted(own_and_peers, key=lambda c: -c["rate"]).index(ind.comparison[0]) + 1 if ind.rate else None
+    caveats = ["Anmälda brott, inte alla begångna brott."] + area_caveats
+    if ind.is_enforcement_driven:
+        caveats.append("Antalet speglar till stor del myndigheternas insatser.")
+    if ind.is_preliminary:
+        caveats.append("Preliminära uppgifter.")
+    if area.has_synthetic:
+        caveats.append("Bygger på demodata.")
+    return {
+        "indicator_id": ind.indicator_id,
+        "area_id": area.area_id,
+        "area": area.title,
+        "indicator": ind.title,
+        "source": "bra",
+        "unit": "anmälda brott",
+        "value": ind.count,
+        "value_status": cells.status_of(ind.count),
+        "rate_per_100k": ind.rate,
+        "population": ind.population,
+        "population_year": ind.population_year,
+        "interval_low": None,
+        "interval_high": None,
+        "respondents": None,
+        "change_previous_year": _verdict(ind.change),
+        "change_three_year_mean": _verdict(ind.change_3y),
+        "riket_rate_per_100k": riket.get("rate"),
+        "county_rate_per_100k": county.get("rate"),
+        "rate_relative_to_riket": round(ind.rate / riket["rate"], 4) if ind.rate and riket.get("rate") else None,
+        "peer_rank": rank,
+        "peers_compared": [c["region"] for c in own_and_peers],
+        "caveats": caveats,
+        "proposed_level": ind.level,
+        "level_rule": ind.level_rule,
+        "survey_year": None,
+    }
+
+
+def _survey_row(s: SurveyIndicator, area: AreaReport, area_caveats: list[str]) -> dict:
+    caveats = list(area_caveats)
+    if s.latest["respondents"] is None:
+        caveats.append("Antal svarande saknas: osäkerheten kan inte beräknas.")
+    if s.latest["is_synthetic"]:
+        caveats.append("Bygger på demodata.")
+    return {
+        "indicator_id": s.indicator_id,
+        "area_id": area.area_id,
+        "area": area.title,
+        "indicator": s.title,
+        "source": "survey",
+        "unit": s.unit,
+        "value": s.latest["value"],
+        "value_status": cells.status_of(s.latest["value"]),
+        "rate_per_100k": None,
+        "population": None,
+        "population_year": None,
+        "interval_low": s.latest["ci_low"],
+        "interval_high": s.latest["ci_high"],
+        "respondents": s.latest["respondents"],
+        "change_previous_year": _verdict(s.change),
+        "change_three_year_mean": _verdict(None),
+        "riket_rate_per_100k": None,
+        "county_rate_per_100k": None,
+        "rate_relative_to_riket": None,
+        "peer_rank": None,
+        "peers_compared": [],
+        "caveats": caveats,
+        "proposed_level": s.level,
+        "level_rule": s.level_rule,
+        "survey_year": s.latest["year"],
+    }
+
+
 def rows(overview: Overview) -> list[dict]:
     """One row per catalogue indicator of the six areas that has data for the municipality."""
-    out = []
     common = {
         "schema_version": SCHEMA_VERSION,
         "municipality_code": overview.municipality_code,
@@ -42,93 +117,11 @@ def rows(overview: Overview) -> list[dict]:
         "year": overview.year,
         "level_is_proposal": True,
     }
+    out = []
     for area in overview.areas:
         area_caveats = [area.coverage_note] if area.coverage in ("svag", "saknas") else []
-        for ind in area.crime:
-            riket = next((c for c in ind.comparison if c["kind"] == "riket"), {})
-            county = next((c for c in ind.comparison if c["kind"] == "lan"), {})
-            own_and_peers = [c for c in ind.comparison if c["kind"] in ("kommun", "peer") and c["rate"] is not None]
-            rank = sorted(own_and_peers, key=lambda c: -c["rate"]).index(ind.comparison[0]) + 1 if ind.rate else None
-            level, rule = ind.level, ind.level_rule
-            caveats = ["Anmälda brott, inte alla begångna brott."] + area_caveats
-            if ind.is_enforcement_driven:
-                caveats.append("Antalet speglar till stor del myndigheternas insatser.")
-            if ind.is_preliminary:
-                caveats.append("Preliminära uppgifter.")
-            if area.has_synthetic:
-                caveats.append("Bygger på demodata.")
-            out.append(
-                common
-                | {
-                    "indicator_id": ind.indicator_id,
-                    "area_id": area.area_id,
-                    "area": area.title,
-                    "indicator": ind.title,
-                    "source": "bra",
-                    "unit": "anmälda brott",
-                    "value": ind.count,
-                    "value_status": cells.status_of(ind.count),
-                    "rate_per_100k": ind.rate,
-                    "population": ind.population,
-                    "population_year": ind.population_year,
-                    "interval_low": None,
-                    "interval_high": None,
-                    "respondents": None,
-                    "change_previous_year": _verdict(ind.change),
-                    "change_three_year_mean": _verdict(ind.change_3y),
-                    "riket_rate_per_100k": riket.get("rate"),
-                    "county_rate_per_100k": county.get("rate"),
-                    "rate_relative_to_riket": round(ind.rate / riket["rate"], 4)
-                    if ind.rate and riket.get("rate")
-                    else None,
-                    "peer_rank": rank,
-                    "peers_compared": [c["region"] for c in own_and_peers],
-                    "caveats": caveats,
-                    "proposed_level": level,
-                    "level_rule": rule,
-                }
-            )
-        for s in area.survey:
-            if not s.latest:
-                continue
-            level, rule = s.level, s.level_rule
-            caveats = list(area_caveats)
-            if s.latest["respondents"] is None:
-                caveats.append("Antal svarande saknas: osäkerheten kan inte beräknas.")
-            if s.latest["is_synthetic"]:
-                caveats.append("Bygger på demodata.")
-            out.append(
-                common
-                | {
-                    "indicator_id": s.indicator_id,
-                    "area_id": area.area_id,
-                    "area": area.title,
-                    "indicator": s.title,
-                    "source": "survey",
-                    "unit": s.unit,
-                    "value": s.latest["value"],
-                    "value_status": cells.status_of(s.latest["value"]),
-                    "rate_per_100k": None,
-                    "population": None,
-                    "population_year": None,
-                    "interval_low": s.latest["ci_low"],
-                    "interval_high": s.latest["ci_high"],
-                    "respondents": s.latest["respondents"],
-                    "change_previous_year": _verdict(s.change),
-                    "change_three_year_mean": _verdict(None),
-                    "riket_rate_per_100k": None,
-                    "county_rate_per_100k": None,
-                    "rate_relative_to_riket": None,
-                    "peer_rank": None,
-                    "peers_compared": [],
-                    "caveats": caveats,
-                    "proposed_level": level,
-                    "level_rule": rule,
-                    "survey_year": s.latest["year"],
-                }
-            )
-    for row in out:
-        row.setdefault("survey_year", None)
+        out += [common | _crime_row(ind, area, area_caveats) for ind in area.crime]
+        out += [common | _survey_row(s, area, area_caveats) for s in area.survey if s.latest]
     return out
 
 
