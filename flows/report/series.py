@@ -40,18 +40,32 @@ def _catalogue(con: duckdb.DuckDBPyConnection, area_id: str, kinds: list[str]) -
     )
 
 
-def local_series(con: duckdb.DuckDBPyConnection, scope: Scope, area_id: str) -> list[SimpleSeries]:
+LOCAL_BY_YEAR = """
+select year, value from mart_local_indicators_by_year
+where indicator_id = $id and region_code = $m and year <= $y
+order by year
+"""
+KOLADA_BY_YEAR = """
+select year, value, status from mart_kolada_values_by_municipality_year
+where list_contains(string_split($components, ' + '), kpi) and municipality_code = $m and gender = 'T' and year <= $y
+order by year
+"""
+
+
+def _plain(con: duckdb.DuckDBPyConnection, scope: Scope, area_id: str, kind: str, query: str) -> list[SimpleSeries]:
+    """The area's indicators of one kind as yearly series, where the municipality has any rows."""
     out = []
-    for ind in _catalogue(con, area_id, ["local"]):
-        rows = records(
-            con,
-            "select year, value from mart_local_indicators_by_year where indicator_id = $id and region_code = $m "
-            "and year <= $y order by year",
-            {"id": ind["indicator_id"], "m": scope.code, "y": scope.year},
-        )
+    for ind in _catalogue(con, area_id, [kind]):
+        params = {"id": ind["indicator_id"], "components": ind["components"], "m": scope.code, "y": scope.year}
+        rows = records(con, query, {k: v for k, v in params.items() if f"${k}" in query})
         if rows:
             out.append(SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows))
     return out
+
+
+def local_series(con: duckdb.DuckDBPyConnection, scope: Scope, area_id: str) -> list[SimpleSeries]:
+    """The municipality's own figures (e.g. shootings and explosions)."""
+    return _plain(con, scope, area_id, "local", LOCAL_BY_YEAR)
 
 
 def event_series(con: duckdb.DuckDBPyConnection, scope: Scope, area_id: str, slug: str) -> list[SimpleSeries]:
@@ -88,15 +102,4 @@ def event_series(con: duckdb.DuckDBPyConnection, scope: Scope, area_id: str, slu
 
 def kolada_series(con: duckdb.DuckDBPyConnection, scope: Scope, area_id: str) -> list[SimpleSeries]:
     """The area's Kolada key figures for the municipality (both sexes), as far as they have been fetched."""
-    out = []
-    for ind in _catalogue(con, area_id, ["kolada"]):
-        rows = records(
-            con,
-            "select year, value, status from mart_kolada_values_by_municipality_year "
-            "where list_contains(string_split($components, ' + '), kpi) and municipality_code = $m "
-            "and gender = 'T' and year <= $y order by year",
-            {"components": ind["components"], "m": scope.code, "y": scope.year},
-        )
-        if rows:
-            out.append(SimpleSeries(ind["indicator_id"], ind["title_sv"], ind["definition_sv"], rows))
-    return out
+    return _plain(con, scope, area_id, "kolada", KOLADA_BY_YEAR)

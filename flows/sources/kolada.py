@@ -39,11 +39,7 @@ def detect(sample: Sample) -> Format | None:
 
 def read(con: duckdb.DuckDBPyConnection, base_dir: Path, files: list[Path]) -> int:
     """raw.kolada_values from the given files (none: an empty table of its shape); its row count."""
-    if not files:
-        return text.create_empty(con, "kolada_values", COLUMNS)
-    return text.create_from_files(
-        con, "kolada_values", files, base_dir, READ_VALUES, lambda _: {}, header_lines=lambda _: 0
-    )
+    return text.create_from_files_or_empty(con, "kolada_values", files, base_dir, READ_VALUES, COLUMNS)
 
 
 def load(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:

@@ -31,11 +31,7 @@ def detect(sample: Sample) -> Format | None:
 
 def read(con: duckdb.DuckDBPyConnection, base_dir: Path, files: list[Path]) -> int:
     """raw.polisen_events from the given files (none: an empty table of its shape); its row count."""
-    if not files:
-        return text.create_empty(con, "polisen_events", COLUMNS)
-    return text.create_from_files(
-        con, "polisen_events", files, base_dir, READ_EVENTS, lambda _: {}, header_lines=lambda _: 0
-    )
+    return text.create_from_files_or_empty(con, "polisen_events", files, base_dir, READ_EVENTS, COLUMNS)
 
 
 def load(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:

@@ -152,6 +152,16 @@ def create_from_files(
     return con.execute(f"select count(*) from raw.{table}").fetchone()[0]
 
 
+def create_from_files_or_empty(
+    con: duckdb.DuckDBPyConnection, table: str, files: list[Path], base_dir: Path, select_sql: str, columns: list[str]
+) -> int:
+    """raw.<table> from files that need no per-file values and have no header line (JSON answers); no files:
+    an empty table of the source's shape."""
+    if not files:
+        return create_empty(con, table, columns)
+    return create_from_files(con, table, files, base_dir, select_sql, lambda _: {}, header_lines=lambda _: 0)
+
+
 def create_empty(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], extra: str = "") -> int:
     """raw.<table> with no rows, in the shape its staging model reads (a source with no files yet)."""
     names = ", ".join(f'"{c}" varchar' for c in columns)
