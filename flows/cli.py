@@ -57,6 +57,9 @@ def run(
         Path | None, typer.Option(help="Where the DuckDB file and Parquet go (default: data/curated).")
     ] = None,
     reports_dir: Annotated[Path | None, typer.Option(help="Where the reports go (default: reports/out).")] = None,
+    build_dir: Annotated[
+        Path | None, typer.Option(help="Where the private builds go (default: beside the curated folder, build/).")
+    ] = None,
 ) -> None:
     """Run the yearly flow: ingest, validate, build curated tables, render HTML and PDF reports."""
     from flows import regions, validate
@@ -74,6 +77,7 @@ def run(
             min_respondents=min_respondents,
             curated_dir=_resolved(curated_dir),
             reports_dir=_resolved(reports_dir),
+            build_dir=_resolved(build_dir),
         )
     except (regions.UnknownMunicipality, OSError, ValueError) as exc:
         _fail(str(exc))
@@ -143,6 +147,9 @@ def fetch(
     ] = None,
     years: Annotated[str, typer.Option(help="Years, e.g. 2015-2025 or 2023,2024 (kolada, scb).")] = "2015-2025",
     kpi: Annotated[list[str] | None, typer.Option(help="Kolada KPI id; repeat for several.")] = None,
+    groups: Annotated[
+        bool, typer.Option(help="scb: also folkmängd of children 0–17 and women 18+ (subgroup denominators).")
+    ] = False,
     raw_dir: Annotated[Path | None, typer.Option(help="The raw folder to store the answers in.")] = None,
 ) -> None:
     """Fetch an open API (Kolada key figures, SCB folkmängd, Polisen's events) into the raw folder; each answer
@@ -165,7 +172,7 @@ def fetch(
             landed = fetching.kolada(codes, wanted, raw_dir, tuple(kpi) if kpi else fetching.KOLADA_KPIS, client)
         elif source == "scb":
             codes = sorted(regions.municipalities(raw_dir)) + ["00"]
-            landed = fetching.scb_population(codes, wanted, raw_dir, client)
+            landed = fetching.scb_population(codes, wanted, raw_dir, client, groups)
         else:
             landed = fetching.polisen(raw_dir, client)
     except (fetching.FetchError, IngestError, regions.UnknownMunicipality) as exc:
@@ -179,11 +186,20 @@ def fetch(
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run on the curated DuckDB database (read-only).")],
     db: Annotated[Path | None, typer.Option(help="Database file (default: data/curated/lagesbild.duckdb).")] = None,
+    build: Annotated[
+        bool, typer.Option("--build", help="Query the private build behind it (raw, staging, intermediate).")
+    ] = False,
 ) -> None:
-    """Print a query's result on the curated tables as CSV."""
+    """Print a query's result on the curated tables (marts and meta tables) as CSV."""
     import duckdb
 
-    db_path = db or config.load().db_path
+    settings = config.load()
+    if build:
+        from flows.pipeline import stages
+
+        db_path = stages.current_build(settings)
+    else:
+        db_path = db or settings.db_path
     if not db_path.exists():
         _fail(f"{db_path} does not exist yet: run `lagesbild run` first")
     try:

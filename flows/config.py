@@ -47,6 +47,7 @@ class Settings:
     reports_dir: Path
     catalogue_dir: Path
     analysis_dir: Path
+    build_dir: Path  # the private builds: every layer, for checks and debugging; never published
     municipality_code: str = "1280"
     year: int | None = None  # None: the latest year with crime data for the municipality
     peer_codes: tuple[str, ...] = ()  # empty: from data/catalogue/peers.csv, else nearest in size
@@ -102,7 +103,11 @@ def load(**overrides) -> Settings:
         },
         "debug": bool(os.environ.get("LAGESBILD_DEBUG")),
     }
-    return Settings(**(base | {k: v for k, v in overrides.items() if v is not None}))
+    merged = base | {k: v for k, v in overrides.items() if v is not None}
+    if "build_dir" not in merged:  # beside the curated folder, not inside what is published
+        env = os.environ.get("LAGESBILD_BUILD_DIR")
+        merged["build_dir"] = Path(env) if env else Path(merged["curated_dir"]).parent / "build"
+    return Settings(**merged)
 
 
 def apply_prefect_defaults() -> None:

@@ -90,6 +90,16 @@ def run_models(
     return {m.name: run_model(con, m, params) for m in models(sql_dir, layers)}
 
 
+def copy_tables(con: duckdb.DuckDBPyConnection, tables: list[str], target: Path) -> None:
+    """Copy tables into a new database file (what is published, without the layers behind it)."""
+    con.execute("attach $path as published", {"path": str(target)})
+    try:
+        for table in tables:
+            con.execute(f"create table published.{table} as select * from main.{table}")
+    finally:
+        con.execute("detach published")
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}

@@ -1,5 +1,6 @@
-"""Statistics, in one place: significance level, normal quantiles, exact rate comparison, Wilson intervals,
-two-proportion tests, pooling of small survey years and funnel-plot limits.
+"""Statistics, in one place: significance level, normal quantiles, rate comparisons that allow for
+overdispersion, Wilson intervals, two-proportion tests, the false discovery rate across an edition's tests,
+pooling of small survey years, and funnel-plot limits (exact Poisson, or widened for overdispersion).
 
 The SQL models take z from here as a bound parameter (`$z95`, see `SQL_PARAMS`), so that no constant is
 written twice.
@@ -8,52 +9,114 @@ written twice.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-ALPHA = 0.05
+ALPHA = 0.05  # each test's own level, and the false discovery rate controlled across an edition
 Z95 = 1.959963984540054  # two-sided 95 %
 Z998 = 3.090232306167813  # two-sided 99,8 %
 SQL_PARAMS = {"z95": Z95}  # bound in the SQL models (Wilson intervals in the survey mart)
+MIN_DISPERSION_PAIRS = 3  # year-on-year changes needed to estimate a series' dispersion
+WINSOR = 0.10  # z-scores are winsorised at the 10th and 90th percentile before the funnel's φ
 
 
 @dataclass(frozen=True)
 class Change:
-    """A comparison of this period against a reference, with the test that decides its wording."""
+    """A comparison of this period against a reference, with the test that decides its wording.
+
+    `phi` is the dispersion the test allowed for (1: pure Poisson), `q_value` the p-value adjusted for the
+    edition's other tests (Benjamini–Hochberg), `note` why there is no test where `p_value` is None.
+    """
 
     current: float
     reference: float
     p_value: float | None
     test: str
+    phi: float | None = None
+    q_value: float | None = None
+    note: str = ""
 
     @property
     def relative(self) -> float | None:
         return None if not self.reference else (self.current - self.reference) / self.reference
 
-    @property
-    def verdict(self) -> str:
-        """`increase`, `decrease` or `none`: only a significant change is called a change."""
-        if self.p_value is None or self.p_value >= ALPHA or self.current == self.reference:
+    def _verdict(self, p: float | None) -> str:
+        if p is None or p >= ALPHA or self.current == self.reference:
             return "none"
         return "increase" if self.current > self.reference else "decrease"
 
+    @property
+    def verdict(self) -> str:
+        """`increase`, `decrease` or `none` by the test's own p: only a significant change is a change."""
+        return self._verdict(self.p_value)
 
-def poisson_rate_change(count: int, exposure: float, ref_count: int, ref_exposure: float) -> Change:
-    """Exact conditional test of two Poisson rates (counts with populations as exposure).
+    @property
+    def fdr_verdict(self) -> str:
+        """The same, by the q-value: what survives control of the false discovery rate of the edition."""
+        return self._verdict(self.q_value)
 
-    Given the total, the current count is binomial with p = exposure / (exposure + ref_exposure) under
-    equal rates; the two-sided p-value is the binomial test's.
+
+@dataclass(frozen=True)
+class Dispersion:
+    """How much a yearly series varies beyond Poisson: φ̂ from its year-on-year changes, never below 1."""
+
+    estimate: float
+    pairs: int
+
+    @property
+    def phi(self) -> float:
+        return max(1.0, self.estimate)
+
+
+def dispersion(counts, exposures, valid_pairs=None) -> Dispersion | None:
+    """Quasi-Poisson dispersion of a series from its consecutive pairs (None: fewer than 3 usable pairs).
+
+    Given the pair's total n, a year's count is binomial with p = e_t / (e_{t-1} + e_t) if the rate did not
+    change. Each pair gives a standardised residual z_t = (c_t − n p) / √(n p (1 − p)); without
+    overdispersion and with a steady trend the z_t scatter with variance 1. φ̂ is their sample variance
+    around their mean (the mean absorbs a steady trend): the Pearson χ² per degree of freedom.
+    `valid_pairs` (one flag per pair t−1 → t) leaves out pairs that are not comparable (a series break).
     """
-    rate = count / exposure
-    ref_rate = ref_count / ref_exposure
+    c, e = np.asarray(counts, dtype=float), np.asarray(exposures, dtype=float)
+    n, p = c[1:] + c[:-1], e[1:] / (e[1:] + e[:-1])
+    usable = (n > 0) & np.isfinite(p)
+    if valid_pairs is not None:
+        usable &= np.asarray(valid_pairs, dtype=bool)
+    if usable.sum() < MIN_DISPERSION_PAIRS:
+        return None
+    n, p, current = n[usable], p[usable], c[1:][usable]
+    z = (current - n * p) / np.sqrt(n * p * (1 - p))
+    return Dispersion(float(z.var(ddof=1)), int(usable.sum()))
+
+
+def poisson_rate_change(count: int, exposure: float, ref_count: int, ref_exposure: float, phi: float = 1.0) -> Change:
+    """Comparison of two Poisson rates (counts with populations as exposure), conditional on their total.
+
+    Given the total n, the current count is binomial with p = exposure / (exposure + ref_exposure) under
+    equal rates. With φ ≤ 1 the p-value is the exact binomial test's; with φ > 1 (a quasi-Poisson series)
+    the binomial variance n p (1 − p) is multiplied by φ and the test is a z test.
+    """
+    rate, ref_rate = count / exposure, ref_count / ref_exposure
     n = count + ref_count
+    if phi <= 1:
+        if n == 0:
+            return Change(rate, ref_rate, None, "exakt Poissontest", 1.0)
+        p = stats.binomtest(count, n, exposure / (exposure + ref_exposure)).pvalue
+        return Change(rate, ref_rate, float(p), "exakt Poissontest", 1.0)
+    test = "kvasi-Poissontest"
     if n == 0:
-        return Change(rate, ref_rate, None, "exakt Poissontest")
-    p = stats.binomtest(count, n, exposure / (exposure + ref_exposure)).pvalue
-    return Change(rate, ref_rate, float(p), "exakt Poissontest")
+        return Change(rate, ref_rate, None, test, phi)
+    share = exposure / (exposure + ref_exposure)
+    z = (count - n * share) / math.sqrt(phi * n * share * (1 - share))
+    return Change(rate, ref_rate, float(2 * stats.norm.sf(abs(z))), test, phi)
+
+
+def untested(current: float, reference: float, note: str) -> Change:
+    """A comparison that cannot be tested (a series break between the years, too short a series)."""
+    return Change(current, reference, None, "ingen prövning", None, None, note)
 
 
 def wilson_interval(successes: float, n: int, z: float = Z95) -> tuple[float, float]:
@@ -76,6 +139,28 @@ def two_proportion_change(pct: float, n: int, ref_pct: float, ref_n: int) -> Cha
         return Change(pct, ref_pct, None, "z-test för två andelar")
     z = (p1 - p0) / se
     return Change(pct, ref_pct, float(2 * stats.norm.sf(abs(z))), "z-test för två andelar")
+
+
+def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
+    """Benjamini–Hochberg adjusted p-values (q-values) in the given order; None stays None.
+
+    q_(i) = min over j ≥ i of p_(j) · m / j for the sorted p-values, m the number of tests with a p-value:
+    calling a change significant when q < α keeps the expected share of false discoveries below α.
+    """
+    tested = [(p, i) for i, p in enumerate(p_values) if p is not None]
+    m = len(tested)
+    out: list[float | None] = [None] * len(p_values)
+    running = 1.0
+    for rank, (p, i) in reversed(list(enumerate(sorted(tested), start=1))):
+        running = min(running, p * m / rank)
+        out[i] = running
+    return out
+
+
+def with_fdr(changes: list[Change | None]) -> list[Change | None]:
+    """The changes with their q-values across the whole list (one family: an edition's tests)."""
+    q = benjamini_hochberg([c.p_value if c else None for c in changes])
+    return [replace(c, q_value=qv) if c else None for c, qv in zip(changes, q, strict=True)]
 
 
 def pool_small_years(rows: list[dict], min_n: int) -> list[dict]:
@@ -108,28 +193,83 @@ def pool_small_years(rows: list[dict], min_n: int) -> list[dict]:
     return out
 
 
-def funnel_limits(centre_per_100k: float, populations: np.ndarray) -> pd.DataFrame:
-    """Control limits of a rate per 100 000 against population (normal approximation to Poisson)."""
-    p = centre_per_100k / 100000
-    se = np.sqrt(p / populations) * 100000
-    return pd.DataFrame(
-        {
-            "population": populations,
-            "low_998": np.maximum(0, centre_per_100k - Z998 * se),
-            "low_95": np.maximum(0, centre_per_100k - Z95 * se),
-            "centre": centre_per_100k,
-            "high_95": centre_per_100k + Z95 * se,
-            "high_998": centre_per_100k + Z998 * se,
-        }
-    )
+# ---------------------------------------------------------------- funnel plots (Spiegelhalter 2005)
+
+LIMITS = {"low_998": 0.001, "low_95": 0.025, "high_95": 0.975, "high_998": 0.999}
+
+
+def exact_poisson_limits(centre_per_100k: float, populations) -> pd.DataFrame:
+    """Exact Poisson control limits of a rate per 100 000 against population (Spiegelhalter 2005, app. A).
+
+    For the expected count λ = θ·n and probability p: r is the smallest count with P(X ≤ r) ≥ p, and the
+    limit (r − α)/n interpolates between counts, α = (P(X ≤ r) − p) / (P(X ≤ r) − P(X ≤ r − 1)).
+    """
+    n = np.asarray(populations, dtype=float)
+    lam = centre_per_100k / 100000 * n
+    out = {"population": n}
+    for name, p in LIMITS.items():
+        r = stats.poisson.ppf(p, lam)
+        upper, lower = stats.poisson.cdf(r, lam), stats.poisson.cdf(r - 1, lam)
+        alpha = np.where(upper > lower, (upper - p) / np.where(upper > lower, upper - lower, 1), 0)
+        out[name] = np.maximum(0.0, (r - alpha) / n * 100000)
+    out["centre"] = np.full_like(n, centre_per_100k)
+    return pd.DataFrame(out)[["population", "low_998", "low_95", "centre", "high_95", "high_998"]]
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """A funnel plot's model: the pooled rate of the municipalities plotted and, where their rates vary more
+    than Poisson allows, an additive random-effects variance τ² that widens the limits (Spiegelhalter 2005,
+    §3.2). `phi` is the winsorised dispersion of the z-scores; `method` says which limits are drawn."""
+
+    centre: float  # per 100 000
+    phi: float
+    tau2: float  # per person, squared
+    n_points: int
+    method: str  # "exact_poisson" or "random_effects"
+
+    def limits(self, populations) -> pd.DataFrame:
+        if self.method == "exact_poisson":
+            return exact_poisson_limits(self.centre, populations)
+        n = np.asarray(populations, dtype=float)
+        theta = self.centre / 100000
+        se = np.sqrt(theta / n + self.tau2) * 100000
+        out = {"population": n, "centre": np.full_like(n, self.centre)}
+        for name, p in LIMITS.items():
+            out[name] = np.maximum(0.0, self.centre + stats.norm.ppf(p) * se)
+        return pd.DataFrame(out)[["population", "low_998", "low_95", "centre", "high_95", "high_998"]]
+
+    def position(self, rate: float, population: float) -> str:
+        """Where a rate lies: `above_998`, `above_95`, `inside`, `below_95` or `below_998`."""
+        lim = self.limits([population]).iloc[0]
+        if rate > lim.high_998:
+            return "above_998"
+        if rate > lim.high_95:
+            return "above_95"
+        if rate < lim.low_998:
+            return "below_998"
+        if rate < lim.low_95:
+            return "below_95"
+        return "inside"
+
+
+def funnel(counts, populations) -> Funnel:
+    """The funnel model of the municipalities plotted: pooled centre, winsorised φ, and random effects when
+    N·φ̂ exceeds the 95th percentile of χ² with N − 1 degrees of freedom."""
+    c, n = np.asarray(counts, dtype=float), np.asarray(populations, dtype=float)
+    theta = c.sum() / n.sum()
+    s2 = theta / n
+    z = (c / n - theta) / np.sqrt(s2)
+    low, high = np.quantile(z, [WINSOR, 1 - WINSOR])
+    phi = float(np.mean(np.clip(z, low, high) ** 2))
+    big_n = len(c)
+    if big_n < 3 or big_n * phi <= stats.chi2.ppf(0.95, big_n - 1):
+        return Funnel(float(theta * 100000), phi, 0.0, big_n, "exact_poisson")
+    w = 1 / s2
+    tau2 = max(0.0, (big_n * phi - (big_n - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    return Funnel(float(theta * 100000), phi, float(tau2), big_n, "random_effects")
 
 
 def funnel_position(rate: float, population: float, centre_rate: float) -> str:
-    """Where a rate lies against the funnel limits: `above_998`, `above_95`, `inside`, `below_95`, `below_998`."""
-    se = (centre_rate / 100000 / population) ** 0.5 * 100000
-    z = (rate - centre_rate) / se
-    if abs(z) > Z998:
-        return "above_998" if z > 0 else "below_998"
-    if abs(z) > Z95:
-        return "above_95" if z > 0 else "below_95"
-    return "inside"
+    """Where a rate lies against exact Poisson limits around a centre (no overdispersion)."""
+    return Funnel(centre_rate, 1.0, 0.0, 0, "exact_poisson").position(rate, population)

@@ -126,6 +126,21 @@ def test_scb_population_posts_a_selection_and_lands_json_stat2(server, tmp_path)
     )
 
 
+def test_scb_population_by_group_asks_for_each_subgroup_in_single_years_of_age(server, tmp_path):
+    server.add("/api/v2/tables/TAB638/data", ok("scb_tab638_small.json"), ok("scb_tab638_age_sex_sample.json"))
+    raw = tmp_path / "raw"
+    landed = fetch.scb_population(["1280", "1281"], [2024], raw, client(server, "scb", "/api/v2"), groups=True)
+    selections = [json.loads(body)["selection"] for _, _, body, _ in server.seen]
+    assert len(selections) == 3
+    assert selections[1][1] == {"variableCode": "Alder", "valueCodes": [str(a) for a in range(18)]}  # both sexes
+    assert selections[2][1:3] == [
+        {"variableCode": "Alder", "valueCodes": [str(a) for a in range(18, 100)] + ["100+"]},
+        {"variableCode": "Kon", "valueCodes": ["2"]},
+    ]
+    assert [item.path for item in landed][1] == landed[2].path  # the same answer twice is stored once
+    assert landed[1].rows == 2 * 101 * 2 and (landed[1].period_from, landed[1].period_to) == ("2024", "2024")
+
+
 def test_429_and_5xx_are_retried_with_backoff_and_retry_after(server, tmp_path):
     server.add(
         "/events",

@@ -13,6 +13,7 @@ import pytest
 from flows import validate
 from flows.config import load
 from flows.landing import manifest
+from flows.pipeline import stages
 
 SOL = "bra/Databasfil_anmalda_brott_ar_demo.txt"
 
@@ -168,3 +169,70 @@ def test_a_suppressed_cell_reads_the_same_in_html_pdf_csv_and_parquet(published)
     line = next(ln for ln in pdf.splitlines() if ln.strip().startswith(district + " "))
     assert line.split()[-len(years) :] == expected
     assert "Teckenförklaring: 0 = noll (inga fall), .. = dolt" in " ".join(pdf.split())
+
+
+def _published_tables(settings) -> dict[str, list[str]]:
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        rows = con.execute(
+            "select table_schema || '.' || table_name, column_name from information_schema.columns "
+            "order by table_schema, table_name, ordinal_position"
+        ).fetchall()
+    tables: dict[str, list[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, []).append(column)
+    return tables
+
+
+def test_the_published_database_holds_marts_and_meta_tables_only(published):
+    settings, _ = published
+    tables = _published_tables(settings)
+    names = {t.split(".", 1)[1] for t in tables}
+    assert {t.split(".", 1)[0] for t in tables} == {"main"}  # no raw schema
+    assert all(n.startswith(("mart_", "meta_")) for n in names) and "meta_validation_results" in names
+    assert not [n for n in names if n.startswith(("stg_", "int_"))]
+    assert {p.stem for p in settings.curated_dir.glob("*.parquet")} == {n for n in names if n.startswith("mart_")}
+    private = stages.current_build(settings)  # the layers behind it stay in the private build
+    with duckdb.connect(str(private), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from duckdb_tables() where table_name like 'int\\_%' escape '\\'"
+        ).fetchone()[0]
+    assert not private.is_relative_to(settings.curated_dir)
+
+
+def test_no_published_table_gives_a_suppressed_cell_away(published):
+    settings, _ = published
+    tables = _published_tables(settings)
+    # no column tells which rule hid a cell (primary or secondary), nor the respondents of a hidden part
+    flags = [(t, c) for t, cols in tables.items() for c in cols if "suppression" in c or c.startswith("is_primary")]
+    assert flags == []
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        hidden = con.execute(
+            "select region_code, district_name, year from mart_police_events_by_district_year "
+            "where count_status = 'suppressed'"
+        ).fetchall()
+        assert hidden
+        # 1. directly: no published table holds a count for a hidden district cell
+        for table, columns in tables.items():
+            if {"district_name", "year"} <= set(columns) and table != "main.mart_police_events_by_district_year":
+                raise AssertionError(f"{table} has district figures")
+        # 2. by differencing a total: every year with a hidden cell has at least two, so a municipality's
+        #    total minus the shown cells gives only a sum of hidden cells, never one of them
+        per_year = con.execute(
+            "select region_code, year, count(*) from mart_police_events_by_district_year "
+            "where count_status = 'suppressed' group by all"
+        ).fetchall()
+        assert all(n >= 2 for _, _, n in per_year)
+        # 3. the same for survey parts: hidden with their respondent count, never alone in their whole
+        parts = con.execute(
+            "select respondents, value, ci_low from mart_survey_indicators_by_area_year "
+            "where value_status = 'suppressed'"
+        ).fetchall()
+        assert all(p == (None, None, None) for p in parts)
+        lonely = con.execute(
+            """
+            select indicator_id, year, area_type, municipality_code, count(*) filter (where value_status = 'suppressed')
+            from mart_survey_indicators_by_area_year where area_type = 'stadsdel'
+            group by all having count(*) filter (where value_status = 'suppressed') = 1
+            """
+        ).fetchall()
+        assert lonely == []

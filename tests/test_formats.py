@@ -4,6 +4,7 @@ by content, and taken in by `lagesbild ingest` once: stored by sha256, logged, n
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -137,12 +138,49 @@ def test_jsonstat2_population():
     ]
 
 
-def test_jsonstat2_split_by_age_and_sex_is_refused():
+def test_jsonstat2_split_by_age_and_sex_gives_parts_never_a_total(raw_con):
+    # Ages 0–100+ by sex: the cells are parts, read with their age and sex, and none is taken as a
+    # municipality's folkmängd; the subgroups are summed only when complete (test_models).
+    sample = DATA_DIR / "scb_tab638_age_sex_sample.json"
+    frame = scb.jsonstat_population(sample, "s.json")
+    assert len(frame) == 2 * 101 * 2
+    assert list(frame.iloc[0][["region_code", "age", "sex", "year", "value"]]) == ["1280", "0", "1", "2024", "1000"]
+    assert list(frame.iloc[201][["region_code", "age", "sex", "value"]]) == ["1280", "100+", "2", "1001"]
+    raw_con.execute(
+        "create table raw.municipalities as select * from read_csv('data/raw/reference/kommuner.csv', all_varchar=true)"
+    )
+    scb.load(raw_con, Batch(DATA_DIR, {"scb_jsonstat2": [sample]}))
+    for name in ("stg_scb__population", "stg_scb__population_groups"):
+        db.run_model(raw_con, MODELS[name], MODEL_PARAMS)
+    assert raw_con.execute("select count(*) from stg_scb__population").fetchone() == (0,)
+    parts = raw_con.execute(
+        "select region_code, year, age, age_code, sex, population, source_row from stg_scb__population_groups "
+        "where source_row in (1, 202) order by source_row"
+    ).fetchall()
+    assert parts == [("1280", 2024, 0, "0", "1", 1000, 1), ("1280", 2024, 100, "100+", "2", 1001, 202)]
+
+
+def test_a_truncated_jsonstat2_answer_is_refused():
     with pytest.raises(IngestError) as refused:
         scb.jsonstat_population(DATA_DIR / "scb_tab638_split_truncated.json", "t.json")
+    assert (
+        str(refused.value) == "t.json: JSON-stat2 has 20 values for dimension sizes [19, 4, 18, 2, 1, 29] (79344 cells)"
+    )
+
+
+def test_jsonstat2_split_by_another_variable_is_refused(tmp_path):
+    doc = json.loads((DATA_DIR / "scb_tab638_small.json").read_text(encoding="utf-8"))
+    doc["id"] = [*doc["id"], "Utbildning"]
+    doc["size"] = [*doc["size"], 2]
+    doc["dimension"]["Utbildning"] = {"category": {"index": {"a": 0, "b": 1}, "label": {"a": "A", "b": "B"}}}
+    doc["value"] = [v for v in doc["value"] for _ in range(2)]
+    path = tmp_path / "split.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(IngestError) as refused:
+        scb.jsonstat_population(path, "t.json")
     assert str(refused.value) == (
-        "t.json: the answer is split by Civilstand (4), Alder (18), Kon (2): a part cannot be summed to folkmängd "
-        "safely; fetch the table with those variables eliminated (the total)"
+        "t.json: the answer is split by Utbildning (2): lagesbild reads folkmängd in total or by Alder, Kon, "
+        "Civilstand only; fetch the table with those variables eliminated"
     )
 
 

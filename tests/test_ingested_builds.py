@@ -15,7 +15,7 @@ from flows.config import BUNDLED_RAW_DIR as RAW_DIR
 from flows.config import CATALOGUE_DIR, Settings, load
 from flows.landing import ingest as landing
 from flows.landing import manifest
-from flows.pipeline import recipe
+from flows.pipeline import recipe, stages
 from tests.conftest import DATA_DIR, MODEL_PARAMS
 
 LUND_AND_PEERS = ("1281", "1280", "1480", "0180")
@@ -69,7 +69,7 @@ def test_lund_is_built_from_ingested_files_alone(lund):
         )
         .fetchone()[0]
     )
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+    with duckdb.connect(str(stages.current_build(settings)), read_only=True) as con:
         count, basis = con.execute(
             "select c.reported_count, c.basis from int_crime_counts_by_region_year c "
             "where region_code = '1281' and crime_label = 'Totalt antal brott' and year = 2025"

@@ -112,11 +112,12 @@ def test_stg_scb__population(con):
         con,
         "raw.scb_population_jsonstat",
         "region_code varchar, region_label varchar, year varchar, contents_code varchar, value varchar, "
-        "status varchar, source_file varchar, source_row integer",
+        "status varchar, age varchar, sex varchar, marital_status varchar, source_file varchar, source_row integer",
         [
-            ("1480", "Göteborg", "2024", "BE0101N1", "604616", None, "q.json", 4),
-            ("1480", "Göteborg", "2025", "BE0101N1", None, "..", "q.json", 5),
-            ("1480", "Göteborg", "2024", "BE0101N2", "7", None, "q.json", 6),
+            ("1480", "Göteborg", "2024", "BE0101N1", "604616", None, None, None, None, "q.json", 4),
+            ("1480", "Göteborg", "2025", "BE0101N1", None, "..", None, None, None, "q.json", 5),
+            ("1480", "Göteborg", "2024", "BE0101N2", "7", None, None, None, None, "q.json", 6),
+            ("1480", "Göteborg", "2024", "BE0101N1", "3000", None, "17", "2", None, "a.json", 7),  # a part only
         ],
     )
     rows = run(
@@ -135,6 +136,61 @@ def test_stg_scb__population(con):
         ("1480", "Göteborg", 2024, 604616, 4),
         ("1480", "Göteborg", 2025, None, 5),
     ]
+
+
+def test_stg_scb__population_groups(con):
+    given(
+        con,
+        "raw.scb_population_jsonstat",
+        "region_code varchar, region_label varchar, year varchar, contents_code varchar, value varchar, "
+        "status varchar, age varchar, sex varchar, marital_status varchar, source_file varchar, source_row integer",
+        [
+            ("1280", "Malmö", "2024", "BE0101N1", "361000", None, None, None, None, "t.json", 2),  # a total: not here
+            ("1280", "Malmö", "2024", "BE0101N1", "3000", None, "17", "2", None, "a.json", 3),
+            ("1280", "Malmö", "2024", "BE0101N1", "40", None, "100+", None, "ÄNKL", "a.json", 4),
+            ("1280", "Malmö", "2024", "BE0101N1", None, "..", "5", "1", None, "a.json", 5),
+        ],
+    )
+    rows = run(
+        con,
+        "stg_scb__population_groups",
+        "region_code, year, age, age_code, sex, marital_status, population, population_text",
+        "source_row",
+    )
+    assert rows == [
+        ("1280", 2024, 17, "17", "2", None, 3000, "3000"),
+        ("1280", 2024, 100, "100+", None, "ÄNKL", 40, "40"),
+        ("1280", 2024, 5, "5", "1", None, None, ".."),
+    ]
+
+
+def test_int_population_groups_by_region_year(con):
+    given(con, "stg_ref__municipalities", STG_MUNICIPALITIES,
+          [("1280", "Malmö", "12", "S", 1, "M"), ("1281", "Lund", "12", "S", 2, "L")])  # fmt: skip
+    given(con, "stg_meta__load_log", "source_file varchar, loaded_at timestamptz",
+          [("old.json", "2026-01-01 00:00:00+00"), ("new.json", "2026-02-01 00:00:00+00")])  # fmt: skip
+    parts = [("1280", 2024, a, s, None, 100, "old.json") for a in range(0, 101) for s in ("1", "2")]
+    parts += [("1281", 2024, a, s, None, 50, "old.json") for a in range(0, 101) for s in ("1", "2")]
+    parts += [("1280", 2024, a, None, None, 300, "new.json") for a in range(0, 18)]  # a newer answer, both sexes
+    parts += [("1281", 2025, a, "2", None, 9, "new.json") for a in range(18, 100)]  # 100+ is missing: incomplete
+    given(
+        con,
+        "stg_scb__population_groups",
+        "region_code varchar, year integer, age integer, sex varchar, marital_status varchar, population bigint, source_file varchar",
+        parts,
+    )
+    rows = run(con, "int_population_groups_by_region_year", "region_code, year, population_group, population, source_file",
+               "region_code, year, population_group")  # fmt: skip
+    assert rows == [
+        ("00", 2024, "children_0_17", 18 * 300 + 18 * 100, "new.json, old.json"),  # riket: all (two) municipalities
+        ("00", 2024, "women_18_plus", 83 * 100 + 83 * 50, "old.json"),
+        ("12", 2024, "children_0_17", 18 * 300 + 18 * 100, "new.json, old.json"),  # Skåne: every municipality has it
+        ("12", 2024, "women_18_plus", 83 * 100 + 83 * 50, "old.json"),
+        ("1280", 2024, "children_0_17", 18 * 300, "new.json"),  # the answer loaded last wins
+        ("1280", 2024, "women_18_plus", 83 * 100, "old.json"),  # 18–100+: 83 ages
+        ("1281", 2024, "children_0_17", 18 * 100, "old.json"),  # both sexes summed
+        ("1281", 2024, "women_18_plus", 83 * 50, "old.json"),
+    ]  # 1281 2025 lacks 100+, so it has no women_18_plus
 
 
 def test_stg_survey__results(con):
@@ -340,19 +396,79 @@ def test_stg_catalogue__indicators(con):
     given(
         con,
         "raw.catalogue_indicators",
-        "indicator_id varchar, catalogue_version varchar, area_id varchar, title_sv varchar, source varchar, unit varchar, enforcement_driven varchar, is_headline varchar, definition_sv varchar, source_file varchar, source_row integer",
+        "indicator_id varchar, catalogue_version varchar, area_id varchar, title_sv varchar, source varchar, unit varchar, enforcement_driven varchar, direction varchar, denominator varchar, is_headline varchar, definition_sv varchar, source_file varchar, source_row integer",
         [
-            ("ALL-01", "1", "", "Totalt", "bra", "antal", "false", "true", "Alla.", "i.csv", 2),
-            ("DRG-01", "2", "drog", "Narkotika", "bra", "antal", "TRUE", "false", "N.", "i.csv", 3),
+            (
+                "ALL-01",
+                "1",
+                "",
+                "Totalt",
+                "bra",
+                "antal",
+                "false",
+                "higher_is_worse",
+                "total",
+                "true",
+                "Alla.",
+                "i.csv",
+                2,
+            ),
+            ("DRG-01", "2", "drog", "Narkotika", "bra", "antal", "TRUE", "none", "total", "false", "N.", "i.csv", 3),
+            (
+                "STD-S03",
+                "2",
+                "stod",
+                "Ej utsatt",
+                "survey",
+                "procent",
+                "false",
+                "higher_is_better",
+                "",
+                "false",
+                "E.",
+                "i.csv",
+                4,
+            ),
+            ("X-01", "2", "stod", "Utan riktning", "survey", "procent", "false", "", "", "false", "E.", "i.csv", 5),
         ],
     )
     rows = run(
         con,
         "stg_catalogue__indicators",
-        "indicator_id, catalogue_version, area_id, is_enforcement_driven, is_headline",
+        "indicator_id, catalogue_version, area_id, is_enforcement_driven, direction, denominator, is_headline",
         "indicator_id",
     )
-    assert rows == [("ALL-01", 1, None, False, True), ("DRG-01", 2, "drog", True, False)]
+    assert rows == [
+        ("ALL-01", 1, None, False, "higher_is_worse", "total", True),
+        ("DRG-01", 2, "drog", True, "none", "total", False),
+        ("STD-S03", 2, "stod", False, "higher_is_better", None, False),
+        ("X-01", 2, "stod", False, "none", None, False),  # no direction given: none, so no level
+    ]
+
+
+def test_stg_catalogue__indicator_areas(con):
+    given(
+        con,
+        "raw.catalogue_indicator_areas",
+        "indicator_id varchar, area_id varchar, note_sv varchar, source_file varchar, source_row integer",
+        [(" ALL-02", "stod-brottsutsatta ", "Som sammanhang.", "a.csv", 2), ("TRG-03", "unga", "", "a.csv", 3)],
+    )
+    rows = run(con, "stg_catalogue__indicator_areas", "indicator_id, area_id, note_sv", "indicator_id")
+    assert rows == [("ALL-02", "stod-brottsutsatta", "Som sammanhang."), ("TRG-03", "unga", None)]
+
+
+def test_mart_indicators_by_area(con):
+    given(con, "stg_catalogue__indicators", "indicator_id varchar, area_id varchar",
+          [("ALL-02", None), ("TRG-03", "trygghet"), ("UNG-01", "unga")])  # fmt: skip
+    given(con, "stg_catalogue__indicator_areas", "indicator_id varchar, area_id varchar, note_sv varchar",
+          [("ALL-02", "stod", "Sammanhang."), ("TRG-03", "unga", None), ("GONE-1", "unga", None)])  # fmt: skip
+    rows = run(con, "mart_indicators_by_area", "*", "area_id, indicator_id")
+    assert rows == [
+        ("stod", "ALL-02", False, "Sammanhang."),
+        ("trygghet", "TRG-03", True, None),
+        ("unga", "TRG-03", False, None),
+        ("unga", "UNG-01", True, None),
+    ]
 
 
 def test_stg_catalogue__indicator_components(con):
@@ -678,18 +794,35 @@ def test_int_indicator_counts_by_region_year(con):
             ("1281", "Narkotikastrafflagen", 2025, 100, False, "b.txt"),
             ("1281", "Vapenlagen", 2025, 10, False, "b.txt"),
             ("0180", "Narkotikastrafflagen", 2025, 7, False, "b.txt"),  # no Vapenlagen: no Stockholms län either
+            ("00", "Narkotikastrafflagen", 2025, 9000, False, "b.txt"),  # BRÅ's Hela landet
+            ("00", "Vapenlagen", 2025, 400, False, "b.txt"),
+            ("1280", "Vapenlagen", 2023, 1, False, "c.txt"),  # 2023: every municipality has both components
+            ("1280", "Narkotikastrafflagen", 2023, 10, False, "c.txt"),
+            ("1281", "Vapenlagen", 2023, 2, False, "c.txt"),
+            ("1281", "Narkotikastrafflagen", 2023, 20, False, "c.txt"),
+            ("0180", "Vapenlagen", 2023, 3, False, "c.txt"),
+            ("0180", "Narkotikastrafflagen", 2023, 30, False, "c.txt"),
+            ("00", "Vapenlagen", 2023, 7, False, "c.txt"),
+            ("00", "Narkotikastrafflagen", 2023, 70, False, "c.txt"),  # 77 in all: 11 placed in no municipality
         ],
     )
     rows = run(
         con,
         "int_indicator_counts_by_region_year",
-        "indicator_id, region_code, year, reported_count, is_preliminary, source_files",
+        "indicator_id, region_code, year, reported_count, is_preliminary, source_files, count_basis, bra_national_count",
         "year, region_code",
     )
     assert rows == [
-        ("ALL-04", "12", 2025, 5213, True, "a.txt, b.txt"),  # Skåne län: Malmö + Lund
-        ("ALL-04", "1280", 2025, 5103, True, "a.txt, b.txt"),
-        ("ALL-04", "1281", 2025, 110, False, "b.txt"),
+        ("ALL-04", "00", 2023, 66, False, "c.txt", "municipal_sum", 77),  # riket: the sum of all municipalities
+        ("ALL-04", "01", 2023, 33, False, "c.txt", "municipal_sum", None),
+        ("ALL-04", "0180", 2023, 33, False, "c.txt", "reported", None),
+        ("ALL-04", "12", 2023, 33, False, "c.txt", "municipal_sum", None),
+        ("ALL-04", "1280", 2023, 11, False, "c.txt", "reported", None),
+        ("ALL-04", "1281", 2023, 22, False, "c.txt", "reported", None),
+        ("ALL-04", "00", 2025, 9400, False, "b.txt", "bra_national_total", 9400),  # Stockholm incomplete
+        ("ALL-04", "12", 2025, 5213, True, "a.txt, b.txt", "municipal_sum", None),  # Skåne län: Malmö + Lund
+        ("ALL-04", "1280", 2025, 5103, True, "a.txt, b.txt", "reported", None),
+        ("ALL-04", "1281", 2025, 110, False, "b.txt", "reported", None),
     ]
 
 
@@ -700,26 +833,39 @@ def test_mart_crime_indicators_by_region_year(con):
     given(
         con,
         "int_indicator_counts_by_region_year",
-        "indicator_id varchar, region_code varchar, year integer, reported_count bigint, is_preliminary boolean, source_files varchar",
-        [("ALL-01", "1280", 2025, 58481, False, "bra.txt"), ("ALL-01", "1280", 2026, 10, True, "bra.txt")],
+        "indicator_id varchar, region_code varchar, year integer, reported_count bigint, is_preliminary boolean, source_files varchar, count_basis varchar, bra_national_count bigint",
+        [
+            ("ALL-01", "1280", 2025, 58481, False, "bra.txt", "reported", None),
+            ("ALL-01", "1280", 2026, 10, True, "bra.txt", "reported", None),
+            ("ALL-01", "00", 2025, 1_400_000, False, "bra.txt", "municipal_sum", 1_430_000),
+        ],
     )
     given(
         con,
         "int_population_by_region_year",
         "region_code varchar, year integer, population bigint, source_file varchar, is_synthetic boolean",
-        [("1280", 2025, 361376, "pop.csv", True)],
+        [("1280", 2025, 361376, "pop.csv", True), ("00", 2025, 10_600_000, "pop.csv", True)],
+    )
+    given(
+        con,
+        "int_population_groups_by_region_year",
+        "region_code varchar, year integer, population_group varchar, population bigint, source_file varchar",
+        [("1280", 2025, "children_0_17", 70000, "groups.json")],
     )
     given(
         con,
         "int_regions",
         "region_code varchar, region_name varchar, region_type varchar",
-        [("1280", "Malmö", "kommun")],
+        [("1280", "Malmö", "kommun"), ("00", "Riket", "riket")],
     )
     given(
         con,
         "stg_catalogue__indicators",
-        STG_INDICATORS,
-        [("ALL-01", 1, None, "Totalt", "bra", "antal", False, True, "", 2)],
+        STG_INDICATORS + ", denominator varchar",
+        [
+            ("ALL-01", 1, None, "Totalt", "bra", "antal", False, True, "", 2, "total"),
+            ("UNG-01", 1, "unga", "Rån mot unga", "bra", "antal", False, True, "", 3, "children_0_17"),
+        ],
     )
     given(
         con,
@@ -727,16 +873,45 @@ def test_mart_crime_indicators_by_region_year(con):
         STG_SOURCES,
         [("bra.txt", "real", False), ("pop.csv", "synthetic", True)],
     )
+    con.execute(
+        "insert into int_indicator_counts_by_region_year values "
+        "('UNG-01', '1280', 2025, 140, false, 'bra.txt', 'reported', null), "
+        "('UNG-01', '00', 2025, 2120, false, 'bra.txt', 'municipal_sum', 2200)"
+    )
     rows = run(
         con,
         "mart_crime_indicators_by_region_year",
-        "indicator_id, region_name, year, reported_count, count_status, population, population_year, rate_per_100k, is_preliminary, is_synthetic",
-        "year",
+        "indicator_id, region_name, year, reported_count, count_status, population, population_year, rate_per_100k, is_preliminary, is_synthetic, count_basis, bra_national_count, unplaced_count",
+        "year, region_name",
     )
-    assert rows == [
-        ("ALL-01", "Malmö", 2025, 58481, "value", 361376, 2025, 16182.9, False, True),
-        ("ALL-01", "Malmö", 2026, 10, "value", None, None, None, True, False),
+    assert [r for r in rows if r[0] == "ALL-01"] == [
+        ("ALL-01", "Malmö", 2025, 58481, "value", 361376, 2025, 16182.9, False, True, "reported", None, None),
+        (
+            "ALL-01",
+            "Riket",
+            2025,
+            1_400_000,
+            "value",
+            10_600_000,
+            2025,
+            13207.5,
+            False,
+            True,
+            "municipal_sum",
+            1_430_000,
+            30_000,
+        ),
+        ("ALL-01", "Malmö", 2026, 10, "value", None, None, None, True, False, "reported", None, None),
     ]
+    # robbery of children: per 100 000 children where SCB's split is there (Malmö), else the whole population
+    by_region = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select region_code, population, rate_per_100k, denominator from mart_crime_indicators_by_region_year "
+            "where indicator_id = 'UNG-01'"
+        ).fetchall()
+    }
+    assert by_region == {"1280": (70000, 200.0, "children_0_17"), "00": (10_600_000, 20.0, "total")}
 
 
 def test_mart_survey_indicators_by_area_year(con):
@@ -775,6 +950,7 @@ def test_mart_survey_indicators_by_area_year(con):
             ("Malmö", "kommun", 2022, "okänd fråga", "procent", 5.0, 100, None, None, "t.csv", 5),
             ("Oxie", "stadsdel", 2025, "otrygg ute sent på kvällen", "procent", 30.0, 99, None, None, "d.csv", 6),
             ("Husie", "stadsdel", 2025, "otrygg ute sent på kvällen", "procent", 20.0, 400, None, None, "d.csv", 7),
+            ("Fosie", "stadsdel", 2025, "otrygg ute sent på kvällen", "procent", 25.0, 150, None, None, "d.csv", 9),
             ("Sibbarp", "delomrade", 2025, "otrygg ute sent på kvällen", "procent", 10.0, None, None, None, "d.csv", 8),
         ],
     )
@@ -782,8 +958,9 @@ def test_mart_survey_indicators_by_area_year(con):
         con,
         "stg_ref__districts",
         "municipality_code varchar, area_name varchar, district_name varchar",
-        [("1280", "Sibbarp", "Limhamn-Bunkeflo"), ("1280", "Lindängen", "Oxie"), ("1280", "Kvarnby", "Husie")],
-    )
+        [("1280", "Sibbarp", "Limhamn-Bunkeflo"), ("1280", "Lindängen", "Oxie"), ("1280", "Kvarnby", "Husie"),
+         ("1280", "Kastanjegården", "Fosie")],
+    )  # fmt: skip
     given(
         con,
         "stg_catalogue__indicators",
@@ -801,6 +978,18 @@ def test_mart_survey_indicators_by_area_year(con):
     )
     given(con, "stg_ref__municipalities", STG_MUNICIPALITIES, [("1280", "Malmö", "12", "S", 1, "M")])
     given(con, "stg_meta__source_files", STG_SOURCES, [("d.csv", "synthetic", True)])
+    decided = run(
+        con,
+        "int_survey_results_suppressed",
+        "area_name, parent, is_primary, is_secondary",
+        "area_name",
+    )
+    assert [d for d in decided if d[1] is not None] == [
+        ("Fosie", "1280", False, True),  # the one hidden stadsdel (Oxie) would follow from Malmö's figure
+        ("Husie", "1280", False, False),
+        ("Oxie", "1280", True, False),  # fewer than 100 respondents
+        ("Sibbarp", "Limhamn-Bunkeflo", True, False),  # no respondent count: hidden, as its n is unknown
+    ]
     rows = run(
         con,
         "mart_survey_indicators_by_area_year",
@@ -820,10 +1009,13 @@ def test_mart_survey_indicators_by_area_year(con):
         "from mart_survey_indicators_by_area_year where area_type <> 'kommun' order by area_name"
     ).fetchall()
     assert parts == [
+        ("Fosie", "1280", None, "suppressed", None, False),  # hidden with its respondent count
         ("Husie", "1280", 20.0, "value", 400, True),
-        ("Oxie", "1280", None, "suppressed", 99, False),  # fewer than 100 respondents: no figure
-        ("Sibbarp", "1280", 10.0, "value", None, False),  # no n: shown, but no interval
+        ("Oxie", "1280", None, "suppressed", None, False),  # fewer than 100 respondents: no figure, no n
+        ("Sibbarp", "1280", None, "suppressed", None, False),  # no n: it cannot be shown as safe
     ]
+    columns = [r[0] for r in con.execute("describe mart_survey_indicators_by_area_year").fetchall()]
+    assert not {"is_primary", "is_secondary", "parent"} & set(columns)  # which rule hid a part is not published
 
 
 def test_mart_police_events_by_type_month(con):
@@ -908,18 +1100,14 @@ def test_mart_police_events_by_district_year(con):
         "event_id bigint, region_code varchar, event_at timestamp, district_name varchar",
         events,
     )
-    rows = run(
-        con,
-        "mart_police_events_by_district_year",
-        "district_name, event_count, count_status, is_secondary_suppression",
-        "district_name",
+    decided = run(
+        con, "int_police_events_counted_by_district", "district_name, events, is_primary, is_secondary", "district_name"
     )
-    assert rows == [
-        ("A", 7, "value", False),
-        ("B", None, "suppressed", False),
-        ("C", None, "suppressed", True),
-        ("D", 0, "zero", False),
-    ]
+    assert decided == [("A", 7, False, False), ("B", 2, True, False), ("C", 6, False, True), ("D", 0, False, False)]
+    rows = run(con, "mart_police_events_by_district_year", "district_name, event_count, count_status", "district_name")
+    assert rows == [("A", 7, "value"), ("B", None, "suppressed"), ("C", None, "suppressed"), ("D", 0, "zero")]
+    columns = [r[0] for r in con.execute("describe mart_police_events_by_district_year").fetchall()]
+    assert columns == ["region_code", "district_name", "year", "event_count", "count_status", "min_cell_count"]
     # Differencing: the year's total (15) minus every shown cell leaves 8 for B and C together, not B alone.
     shown = sum(r[1] for r in rows if r[1] is not None)
     hidden = [r for r in rows if r[2] == "suppressed"]
@@ -964,10 +1152,10 @@ def test_mart_indicator_catalogue(con):
     given(
         con,
         "stg_catalogue__indicators",
-        STG_INDICATORS,
+        STG_INDICATORS + ", direction varchar, denominator varchar",
         [
-            ("ALL-04", 1, None, "N+V", "bra", "antal", True, True, "Summan.", 2),
-            ("DRG-01", 1, "drog", "Narkotika", "bra", "antal", True, True, "N.", 3),
+            ("ALL-04", 1, None, "N+V", "bra", "antal", True, True, "Summan.", 2, "none", "total"),
+            ("DRG-01", 1, "drog", "Narkotika", "bra", "antal", True, True, "N.", 3, "none", "total"),
         ],
     )
     given(
@@ -989,12 +1177,12 @@ def test_mart_indicator_catalogue(con):
     rows = run(
         con,
         "mart_indicator_catalogue",
-        "indicator_id, area_number, area_title_sv, components",
+        "indicator_id, area_number, area_title_sv, components, direction, denominator",
         "indicator_id",
     )
     assert rows == [
-        ("ALL-04", None, None, "Narkotikastrafflagen + Vapenlagen"),
-        ("DRG-01", 5, "Drogförebyggande insatser", "Narkotikastrafflagen"),
+        ("ALL-04", None, None, "Narkotikastrafflagen + Vapenlagen", "none", "total"),
+        ("DRG-01", 5, "Drogförebyggande insatser", "Narkotikastrafflagen", "none", "total"),
     ]
 
 

@@ -12,9 +12,11 @@ from flows.report import build, levels, texts
 from flows.report.render import behovsanalys
 from flows.stats import Change, poisson_rate_change
 
-UP = Change(120 / 1e5, 90 / 1e5, 0.01, "exakt Poissontest")
-FLAT = Change(100 / 1e5, 95 / 1e5, 0.6, "exakt Poissontest")
-DOWN = Change(80 / 1e5, 120 / 1e5, 0.001, "exakt Poissontest")
+# q-values as the edition's Benjamini–Hochberg would give them: the level rule reads those, not p
+UP = Change(120 / 1e5, 90 / 1e5, 0.01, "exakt Poissontest", q_value=0.01)
+FLAT = Change(100 / 1e5, 95 / 1e5, 0.6, "exakt Poissontest", q_value=0.6)
+DOWN = Change(80 / 1e5, 120 / 1e5, 0.001, "exakt Poissontest", q_value=0.001)
+UP_BY_P_ONLY = Change(120 / 1e5, 90 / 1e5, 0.01, "exakt Poissontest", q_value=0.2)  # fails the FDR control
 
 
 @pytest.mark.parametrize(
@@ -41,6 +43,31 @@ def test_survey_level_rule():
     assert levels.survey_level(None) == (None, levels.RULE_NO_TEST)
 
 
+def test_levels_follow_direction_enforcement_and_the_false_discovery_rate():
+    # an item where higher is better ("inte utsatt", "trygg ute"): a rise is an improvement, a fall a worsening
+    assert levels.survey_level(UP, "higher_is_better") == ("grönt", levels.RULE_SURVEY_GREEN)
+    assert levels.survey_level(DOWN, "higher_is_better") == ("rött", levels.RULE_SURVEY_RED)
+    assert levels.survey_level(UP, "none") == (None, levels.RULE_NO_DIRECTION)
+    # counts that mostly measure police effort, and indicators without a direction, get no level at all
+    assert levels.crime_level(UP, 120.0, 100.0, "higher_is_worse", enforcement_driven=True) == (
+        None,
+        levels.RULE_ENFORCEMENT,
+    )
+    assert levels.crime_level(UP, 120.0, 100.0, "none") == (None, levels.RULE_NO_DIRECTION)
+    # significant by its own p but not after the edition's FDR control: not a worsening
+    assert levels.crime_level(UP_BY_P_ONLY, 110.0, 100.0)[0] == "grönt"
+    assert levels.survey_level(UP_BY_P_ONLY) == ("grönt", levels.RULE_SURVEY_GREEN)
+
+
+def test_no_enforcement_driven_indicator_has_a_level(overview):
+    indicators = [*overview.totals, *(i for a in overview.areas for i in a.crime)]
+    driven = {i.indicator_id for i in indicators if i.is_enforcement_driven}
+    assert driven == {"ALL-04", "ORG-02", "VNR-05", "DRG-01", "DRG-02", "TRG-05"}
+    assert all(
+        i.level is None and i.level_rule == levels.RULE_ENFORCEMENT for i in indicators if i.is_enforcement_driven
+    )
+
+
 @pytest.fixture(scope="module")
 def overview(bundled_db):
     with db.connect(bundled_db, read_only=True) as con:
@@ -55,8 +82,10 @@ def test_three_year_comparison_uses_summed_counts_and_populations(overview):
         trend[2025]["population"],
         sum(trend[y]["count"] for y in (2022, 2023, 2024)),
         sum(trend[y]["population"] for y in (2022, 2023, 2024)),
+        ind.dispersion.phi,
     )
-    assert ind.change_3y == expected
+    assert ind.change_3y.p_value == expected.p_value and ind.change_3y.phi == ind.dispersion.phi > 1
+    assert ind.change_3y.q_value >= ind.change_3y.p_value
     assert ind.change_3y_text.startswith(
         texts.VERDICT_SV[expected.verdict].capitalize() + " jämfört med medelvärdet 2022–2024"
     )

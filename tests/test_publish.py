@@ -72,7 +72,7 @@ def test_a_run_killed_at_any_moment_leaves_the_previous_state_whole(published, m
     def ready() -> bool:
         new = _versions(settings) - known
         if moment == "building":
-            return any((settings.curated_dir / ".versions" / v / "lagesbild.duckdb").exists() for v in new)
+            return any((settings.build_dir / v / "build.duckdb").exists() for v in new)
         if moment == "validated":
             return any((settings.curated_dir / ".versions" / v / publish.COMPLETE).exists() for v in new)
         return bool({p.name for p in report_parent.iterdir()} - known_reports)
@@ -93,6 +93,8 @@ def test_the_next_run_cleans_up_after_a_killed_one(published):
     assert len(versions) <= publish.KEEP_VERSIONS and all((v / publish.COMPLETE).exists() for v in versions)
     hidden = [p for p in (settings.reports_dir / "malmo").iterdir() if p.name.startswith(".2025.")]
     assert len(hidden) <= publish.KEEP_VERSIONS
+    builds = {p.name for p in settings.build_dir.iterdir()}  # the private builds of the kept versions only
+    assert builds <= {v.name for v in versions} and builds
 
 
 def test_a_second_concurrent_run_is_refused(published):

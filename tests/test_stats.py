@@ -91,3 +91,67 @@ def test_rows_without_respondents_are_never_pooled():
     rows = [{"year": 2020, "value": 19.0, "respondents": None, "unit": "procent"},
             {"year": 2021, "value": 17.2, "respondents": None, "unit": "procent"}]  # fmt: skip
     assert [r["label"] for r in stats.pool_small_years(rows, 100)] == ["2020", "2021"]
+
+
+def test_a_series_with_poisson_scatter_keeps_the_exact_test():
+    # Equal exposures: p = 1/2 and z_t = (c_t − c_{t−1}) / √(c_t + c_{t−1}): 0, +0,99508, −0,99508, +0,99508,
+    # −0,99508 (45/√2 045). Mean 0, variance 4 · 0,99019 / 4 = 0,99022 < 1: φ = 1, the exact test.
+    d = stats.dispersion([1000, 1000, 1045, 1000, 1045, 1000], [1] * 6)
+    assert (d.pairs, d.estimate, d.phi) == (5, pytest.approx(0.990220, abs=1e-6), 1.0)
+    change = stats.poisson_rate_change(1100, 1, 1000, 1, d.phi)
+    exact = stats.poisson_rate_change(1100, 1, 1000, 1)
+    assert (change.test, change.p_value, change.verdict) == ("exakt Poissontest", exact.p_value, "increase")
+    # 1 100 against 1 000: X ~ Bin(2 100, 1/2), two-sided p = 2 · P(X ≥ 1 100)
+    assert change.p_value == pytest.approx(2 * sum(math.comb(2100, k) for k in range(1100, 2101)) / 2**2100)
+
+
+def test_a_series_with_phi_20_does_not_call_a_ten_percent_change_significant():
+    # z = (1 100 − 1 050) / √(20 · 2 100 · 1/4) = 50 / √10 500 = 0,48795; p = erfc(0,48795 / √2) = 0,62559
+    change = stats.poisson_rate_change(1100, 1, 1000, 1, 20.0)
+    assert (change.test, change.phi, change.verdict) == ("kvasi-Poissontest", 20.0, "none")
+    assert change.p_value == pytest.approx(math.erfc(50 / math.sqrt(10500) / math.sqrt(2)), rel=1e-9)
+    assert change.p_value == pytest.approx(0.62559, abs=1e-5)
+
+
+def test_dispersion_needs_three_pairs_and_skips_empty_ones():
+    assert stats.dispersion([5, 0, 0, 7], [1, 1, 1, 1]) is None  # the 0 → 0 pair tells nothing
+    big = stats.dispersion([1000, 1300, 1000, 1300, 1000], [1] * 5)
+    # z_t = ±300/√2 300 = ±6,2554, alternating over four pairs: mean 0, variance 4 · 39,130 / 3 = 52,174
+    assert big.estimate == pytest.approx(4 * (300 / math.sqrt(2300)) ** 2 / 3, rel=1e-9)
+
+
+def test_benjamini_hochberg_by_hand():
+    # sorted p: 0,005 0,01 0,03 0,04 (m = 4) → p·m/rank 0,02 0,02 0,04 0,04, monotone from the top
+    assert stats.benjamini_hochberg([0.01, 0.04, None, 0.03, 0.005]) == pytest.approx([0.02, 0.04, None, 0.04, 0.02])
+    changes = stats.with_fdr([stats.Change(2, 1, 0.01, "t"), None, stats.Change(2, 1, 0.04, "t")])
+    assert [c.q_value if c else None for c in changes] == [0.02, None, 0.04]
+    assert (changes[0].verdict, changes[0].fdr_verdict, changes[2].fdr_verdict) == ("increase", "increase", "increase")
+    assert stats.with_fdr([stats.Change(2, 1, 0.03, "t"), stats.Change(2, 1, 0.9, "t")])[0].fdr_verdict == "none"
+
+
+def test_exact_poisson_limit_at_a_population_of_2400():
+    # Centre 11 per 100 000 at n = 2 400: λ = 0,264. P(X ≤ 2) = 0,997481 < 0,999 ≤ P(X ≤ 3) = 0,999836, so
+    # r = 3 and α = (0,999836 − 0,999) / (0,999836 − 0,997481) = 0,35510: the upper 99,8 % limit is
+    # (3 − 0,35510) / 2 400 · 100 000 = 110,20, where the normal approximation gives 77,2.
+    lam = 0.264
+    cdf = [sum(math.exp(-lam) * lam**i / math.factorial(i) for i in range(k + 1)) for k in range(5)]
+    alpha = (cdf[3] - 0.999) / (cdf[3] - cdf[2])
+    limits = stats.exact_poisson_limits(11.0, [2400]).iloc[0]
+    assert limits.high_998 == pytest.approx((3 - alpha) / 2400 * 100000, rel=1e-9)
+    assert limits.high_998 == pytest.approx(110.21, abs=0.01)
+    assert 11 + stats.Z998 * math.sqrt(11e-5 / 2400) * 1e5 == pytest.approx(77.15, abs=0.01)
+    assert limits.low_998 == limits.low_95 == 0.0
+
+
+def test_an_overdispersed_funnel_gets_random_effects_limits():
+    # Four municipalities, rates 0,001 0,003 0,001 0,003 around the pooled θ = 350 / 150 000 = 0,0023333:
+    # z = −2,7603, 1,9518, −5,5205, 3,9036; winsorised at the 10th/90th percentiles (−4,6925, 3,3181):
+    # φ = (7,6193 + 3,8095 + 22,019 + 11,010) / 4 = 11,114 and N·φ = 44,457 > χ²₃(0,95) = 7,815.
+    # w = n/θ: Σw = 6,4286e7, Σw²/Σw = 2,4286e7, so τ² = (44,457 − 3) / 4,0e7 = 1,0364e−6.
+    f = stats.funnel([10, 60, 40, 240], [10000, 20000, 40000, 80000])
+    assert (f.method, f.centre) == ("random_effects", pytest.approx(233.3333, abs=1e-4))
+    assert (f.phi, f.tau2) == (pytest.approx(11.1143, abs=1e-4), pytest.approx(1.03643e-6, rel=1e-4))
+    # at n = 100 000: 233,33 + 1,95996 · √(0,0023333/100 000 + 1,0364e−6) · 100 000 = 435,10
+    assert f.limits([100000]).iloc[0].high_95 == pytest.approx(435.10, abs=0.01)
+    assert f.position(300.0, 100000) == "inside"  # outside the Poisson limits (263,7), inside the widened ones
+    assert stats.funnel([100, 200, 400], [100000, 200000, 400000]).method == "exact_poisson"

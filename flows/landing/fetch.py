@@ -122,22 +122,41 @@ def kolada(
     return landed
 
 
-def scb_population(region_codes: list[str], years: list[int], raw_dir: Path, client: Client) -> list[ingest.Landed]:
-    """Folkmängd 31 December (TAB638, BE0101N1) as JSON-stat2; age, sex and marital status eliminated."""
-    selection = {
-        "selection": [
-            {"variableCode": "Region", "valueCodes": region_codes},
-            {"variableCode": "ContentsCode", "valueCodes": ["BE0101N1"]},
-            {"variableCode": "Tid", "valueCodes": [str(y) for y in years]},
-        ]
-    }
-    response = client.request(
-        "POST",
-        f"tables/{SCB_POPULATION_TABLE}/data",
-        params={"lang": "sv", "outputFormat": "json-stat2"},
-        json=selection,
-    )
-    return [_land(response, f"scb_{SCB_POPULATION_TABLE}_{years[0]}-{years[-1]}.json", raw_dir)]
+AGES = [str(a) for a in range(100)] + ["100+"]
+# Folkmängd by subgroup, for indicators whose victims are a subgroup: children 0–17 (both sexes: Kon is
+# eliminated) and women 18 and older (Kon 2). Age is asked for in single years, which the build sums only
+# when every year of the group is there.
+SCB_GROUPS = {
+    "children_0_17": [{"variableCode": "Alder", "valueCodes": AGES[:18]}],
+    "women_18_plus": [{"variableCode": "Alder", "valueCodes": AGES[18:]}, {"variableCode": "Kon", "valueCodes": ["2"]}],
+}
+
+
+def scb_population(
+    region_codes: list[str], years: list[int], raw_dir: Path, client: Client, groups: bool = False
+) -> list[ingest.Landed]:
+    """Folkmängd 31 December (TAB638, BE0101N1) as JSON-stat2; age, sex and marital status eliminated. With
+    `groups`, also one answer per subgroup (children 0–17, women 18+) split by single years of age."""
+    selections = {"": []} | (SCB_GROUPS if groups else {})
+    landed = []
+    for group, extra in selections.items():
+        selection = {
+            "selection": [
+                {"variableCode": "Region", "valueCodes": region_codes},
+                *extra,
+                {"variableCode": "ContentsCode", "valueCodes": ["BE0101N1"]},
+                {"variableCode": "Tid", "valueCodes": [str(y) for y in years]},
+            ]
+        }
+        response = client.request(
+            "POST",
+            f"tables/{SCB_POPULATION_TABLE}/data",
+            params={"lang": "sv", "outputFormat": "json-stat2"},
+            json=selection,
+        )
+        name = f"scb_{SCB_POPULATION_TABLE}_{years[0]}-{years[-1]}{'_' + group if group else ''}.json"
+        landed.append(_land(response, name, raw_dir))
+    return landed
 
 
 def polisen(raw_dir: Path, client: Client) -> list[ingest.Landed]:

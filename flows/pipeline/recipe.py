@@ -30,7 +30,7 @@ def ingest_raw_files(settings: Settings) -> Path:
     try:
         stages.load_raw_files(db_path, settings)
     except BaseException:
-        stages.discard_build(db_path)
+        stages.discard_build(db_path, settings)
         raise
     return db_path
 
@@ -55,9 +55,9 @@ def validate_marts(db_path: Path, settings: Settings) -> int:
     return stages.validate_layer(db_path, "mart_", settings)
 
 
-def export_marts(db_path: Path) -> list[str]:
-    """Export every mart to Parquet beside the new database."""
-    return stages.export_marts(db_path)
+def export_marts(db_path: Path, settings: Settings) -> list[str]:
+    """Write the database to publish (marts and meta tables only) and every mart as Parquet."""
+    return stages.export_marts(db_path, settings)
 
 
 def publish_curated(db_path: Path, settings: Settings) -> Path:
@@ -84,16 +84,16 @@ class Recipe:
         return result
 
     def build(self, settings: Settings) -> Path:
-        """Ingest, model and validate into a new, unpublished version; its database path."""
+        """Ingest, model and validate into a new, unpublished version; the private build database's path."""
         db_path = self.stage("ingest", ingest_raw_files, settings)
         try:
             self.stage("staging", build_staging, db_path, settings)
             self.stage("validate staging", validate_staging, db_path, settings)
             self.stage("marts", build_marts, db_path, settings)
             self.stage("validate marts", validate_marts, db_path, settings)
-            self.stage("export", export_marts, db_path)
+            self.stage("export", export_marts, db_path, settings)
         except BaseException:
-            stages.discard_build(db_path)
+            stages.discard_build(db_path, settings)
             raise
         return db_path
 
@@ -104,7 +104,7 @@ class Recipe:
             try:
                 self.stage("publish", publish_curated, db_path, settings)
             except BaseException:
-                stages.discard_build(db_path)
+                stages.discard_build(db_path, settings)
                 raise
             index, render_timings = self.stage("reports", render_reports, settings)
         for step, seconds in render_timings.items():

@@ -21,22 +21,38 @@ from flows.report.render import behovsanalys, editions, render_all
 
 VERSIONS_DIR = ".versions"
 CURRENT = "current"
+BUILD_NAME = "build.duckdb"
+PUBLISHED_PREFIXES = ("mart_", "meta_")  # what the published database holds: no raw, staging or intermediate
+
+
+def _version_dir(db_path: Path, settings: Settings) -> Path:
+    """The published version folder that belongs to a private build (they share the version id)."""
+    return settings.curated_dir / VERSIONS_DIR / db_path.parent.name
 
 
 def start_build(settings: Settings) -> Path:
-    """A new, empty version folder beside the curated data; returns the path of its database."""
-    folder = settings.curated_dir / VERSIONS_DIR / publish.new_version_id()
+    """A new private build folder (every layer) and its empty version folder; the path of the build database."""
+    version = publish.new_version_id()
+    folder = settings.build_dir / version
     folder.mkdir(parents=True)
-    return folder / DB_NAME
+    (settings.curated_dir / VERSIONS_DIR / version).mkdir(parents=True)
+    return folder / BUILD_NAME
 
 
-def discard_build(db_path: Path) -> None:
-    """Remove an unpublished build (after a failure); the published state is untouched."""
-    version = db_path.parent
-    current = version.parent.parent / CURRENT
+def discard_build(db_path: Path, settings: Settings) -> None:
+    """Remove an unpublished build and its version folder (after a failure); the published state is untouched."""
+    version = _version_dir(db_path, settings)
+    current = settings.curated_dir / CURRENT
     if current.exists() and current.resolve() == version.resolve():
         return  # already published: it is the state readers see now
     shutil.rmtree(version, ignore_errors=True)
+    shutil.rmtree(db_path.parent, ignore_errors=True)
+
+
+def current_build(settings: Settings) -> Path:
+    """The private build (every layer) behind the published version, for checks and debugging."""
+    current = (settings.curated_dir / CURRENT).resolve()
+    return settings.build_dir / current.name / BUILD_NAME
 
 
 def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
@@ -64,29 +80,35 @@ def validate_layer(db_path: Path, prefix: str, settings: Settings) -> int:
         return len(validate.validate_tables(con, expected, engine=settings.validation_engine))
 
 
-def export_marts(db_path: Path) -> list[str]:
-    """Every mart as Parquet beside the database."""
+def export_marts(db_path: Path, settings: Settings) -> list[str]:
+    """The published database (marts and meta tables only) and every mart as Parquet, in the version folder."""
+    version = _version_dir(db_path, settings)
+    published = version / DB_NAME
+    published.unlink(missing_ok=True)
     with db.connect(db_path) as con:
         tables = [
             r[0]
             for r in con.execute(
-                "select table_name from duckdb_tables() where table_name like 'mart\\_%' escape '\\' order by 1"
+                "select table_name from duckdb_tables() where schema_name = 'main' order by table_name"
             ).fetchall()
+            if r[0].startswith(PUBLISHED_PREFIXES)
         ]
-        db.export_parquet(con, tables, db_path.parent)
-        con.execute("checkpoint")
+        db.copy_tables(con, tables, published)
+        db.export_parquet(con, [t for t in tables if t.startswith("mart_")], version)
     return tables
 
 
 def publish_curated(db_path: Path, settings: Settings) -> Path:
     """Make the validated version current: one atomic symlink swap; returns the version folder."""
-    version = db_path.parent
+    version = _version_dir(db_path, settings)
     (version / publish.COMPLETE).write_text("validated\n", encoding="utf-8")
     current = settings.curated_dir / CURRENT
     publish.swap_symlink(current, version)
     names = sorted(p.name for p in version.iterdir() if p.suffix in (".duckdb", ".parquet"))
     publish.link_files(settings.curated_dir, current, names)
     publish.prune(version.parent, "", keep={version})
+    kept = {settings.build_dir / v.name for v in version.parent.iterdir() if v.is_dir()}
+    publish.prune(settings.build_dir, "", keep=kept)
     return version
 
 

@@ -3,22 +3,25 @@ and geography, and per priority area its register and survey indicators, series,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
+from flows import stats
 from flows.config import PROJECT_DIR, Settings
 from flows.regions import slugify
 from flows.report import analysis, crime, marts, provenance, quality, series, survey
-from flows.report.context import AreaReport, Overview, Quality
+from flows.report.context import AreaReport, CrimeIndicator, Overview, Quality, SurveyIndicator
 from flows.report.geography import district_table
 from flows.report.marts import Scope, records
 
 
-def _area(con: duckdb.DuckDBPyConnection, scope: Scope, area: dict, common: dict) -> AreaReport:
+def _area(con: duckdb.DuckDBPyConnection, scope: Scope, area: dict, common: dict, edition: Edition) -> AreaReport:
     slug = slugify(area["slug"])
-    crime_indicators = crime.crime_indicators(con, scope, area["area_id"], slug)
-    survey_indicators = survey.survey_indicators(con, scope, area["area_id"], slug)
+    shown = [m for m in edition.membership if m["area_id"] == area["area_id"]]
+    crime_indicators = [edition.crime[m["indicator_id"]] for m in shown if m["indicator_id"] in edition.crime]
+    survey_indicators = [edition.survey[m["indicator_id"]] for m in shown if m["indicator_id"] in edition.survey]
     local = series.local_series(con, scope, area["area_id"])
     events = series.event_series(con, scope, area["area_id"], slug)
     kolada = series.kolada_series(con, scope, area["area_id"])
@@ -49,9 +52,44 @@ def _area(con: duckdb.DuckDBPyConnection, scope: Scope, area: dict, common: dict
         kolada=kolada,
         analysis=text,
         analysis_path=text_path,
+        references={
+            m["indicator_id"]: {"note": m["note_sv"] or "", "home": edition.home_titles.get(m["indicator_id"])}
+            for m in shown
+            if not m["is_home_area"]
+        },
         source_use=provenance.source_use(con, area["area_id"], scope.municipality, used),
         source_notes=provenance.source_notes(common["sources"], crime_indicators, scope.year),
         **common,
+    )
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Every indicator of the edition, built once (an indicator shown in two areas is one object), with its
+    tests adjusted together for the false discovery rate, and which area shows which."""
+
+    crime: dict[str, CrimeIndicator]
+    survey: dict[str, SurveyIndicator]
+    membership: list[dict]  # area_id, indicator_id, is_home_area, note_sv, in the areas' display order
+    home_titles: dict[str, str]  # indicator id → the title of its own area (none: an overview figure)
+
+
+def edition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Edition:
+    """All the edition's tests are one family: Benjamini–Hochberg across them gives each its q-value."""
+    crime_p, survey_p = crime.prepare(con, scope), survey.prepare(con, scope)
+    keys = [(i, kind) for i in crime_p for kind in ("change", "change_3y")] + [(i, "survey") for i in survey_p]
+    tests = [getattr(crime_p[i], kind) if kind != "survey" else survey_p[i].change for i, kind in keys]
+    adjusted = dict(zip(keys, stats.with_fdr(tests), strict=True))
+    membership = records(con, "select * from mart_indicators_by_area order by area_id, indicator_id")
+    titles = dict(con.execute("select area_id, title_sv from mart_priority_areas").fetchall())
+    return Edition(
+        crime={
+            i: crime.indicator(p, scope, adjusted[(i, "change")], adjusted[(i, "change_3y")])
+            for i, p in crime_p.items()
+        },
+        survey={i: survey.indicator(con, p, scope, adjusted[(i, "survey")]) for i, p in survey_p.items()},
+        membership=membership,
+        home_titles={m["indicator_id"]: titles[m["area_id"]] for m in membership if m["is_home_area"]},
     )
 
 
@@ -71,12 +109,14 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
         "first_year": settings.first_trend_year,
         "quality": checks,
     }
+    built = edition(con, scope)
     areas = [
-        _area(con, scope, area, common)
+        _area(con, scope, area, common, built)
         for area in records(con, "select * from mart_priority_areas order by area_number")
     ]
+    homes = {m["indicator_id"] for m in built.membership if m["is_home_area"]}
     return Overview(
-        totals=crime.crime_indicators(con, scope, None, "oversikt"),
+        totals=[ind for i, ind in built.crime.items() if i not in homes],
         areas=areas,
         geography=district_table(con, settings.municipality_code, year),
         **common,

@@ -58,12 +58,13 @@ def survey_trend(frame: pd.DataFrame, title_y: str) -> str:
     return _svg((bars + points).properties(width=WIDTH, height=HEIGHT))
 
 
-def funnel(points: pd.DataFrame, riket_rate_per_100k: float, highlight: list[str]) -> str:
-    """Funnel plot: every municipality's rate against its population, with 95 % and 99,8 % limits."""
+def funnel(points: pd.DataFrame, model: stats.Funnel, highlight: list[str]) -> str:
+    """Funnel plot: every municipality's rate against its population, with the model's 95 % and 99,8 %
+    limits (exact Poisson, or widened for overdispersion) around the municipalities' pooled rate."""
     data = points[["region_name", "population", "rate_per_100k"]].dropna()
     low, high = max(1000, data.population.min() * 0.8), data.population.max() * 1.2
     grid = np.geomspace(low, high, 40)
-    limits = stats.funnel_limits(riket_rate_per_100k, grid).melt("population", var_name="limit", value_name="rate")
+    limits = model.limits(grid).melt("population", var_name="limit", value_name="rate")
     x = alt.X(
         "population:Q",
         title="Folkmängd (logaritmisk skala)",
@@ -131,7 +132,7 @@ def draw(overview: Overview) -> dict[str, str]:
                 [b["year"] for b in ind.breaks],
             )
         if ind.funnel_file:
-            svgs[ind.funnel_file] = funnel(ind.funnel_data, ind.riket_rate, ind.highlighted)
+            svgs[ind.funnel_file] = funnel(ind.funnel_data, ind.funnel_model, ind.highlighted)
     for area in overview.areas:
         for events in area.events:
             if events.pattern_file:

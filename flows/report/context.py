@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from flows.stats import Change
+from flows.stats import Change, Dispersion, Funnel
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,18 +36,31 @@ class CrimeIndicator:
     change_text: str
     trend: list[dict]
     comparison: list[dict]  # the municipality, riket, the county, the peers: {region, kind, count, rate, population}
+    direction: str = "higher_is_worse"  # higher_is_worse, higher_is_better or none (no level)
+    denominator: str = "total"  # the population the rate is per 100 000 of
+    wanted_denominator: str = "total"  # the one the catalogue asks for (a subgroup, where SCB publishes it)
     breaks: list[dict] = field(default_factory=list)  # series breaks in the years shown (year, description)
     change_3y: Change | None = None  # against the mean of the three years before
     change_3y_text: str = ""
+    dispersion: Dispersion | None = None  # the series' own overdispersion, which the tests allow for
+    riket_note: str = ""  # what riket's figure is (the municipalities' sum) and what it leaves out
     level: str | None = None  # proposed grönt/gult/rött (flows/report/levels.py), never a decision
     level_rule: str = ""
     chart_data: pd.DataFrame | None = field(default=None, repr=False)  # all compared regions, for the chart
     funnel_data: pd.DataFrame | None = field(default=None, repr=False)  # every municipality, the report year
+    funnel_model: Funnel | None = None  # centre and limits (exact Poisson, or widened for overdispersion)
     funnel_text: str = ""
     funnel_file: str = ""  # empty: no funnel plot
     funnel_alt: str = ""
     chart_file: str = ""  # empty: no chart
     alt_text: str = ""
+
+    @property
+    def rate_group(self) -> str:
+        """Whom the rate is per 100 000 of, in Swedish (flows/report/texts.py)."""
+        from flows.report.texts import rate_group
+
+        return rate_group(self.denominator, self.wanted_denominator)
 
     @property
     def riket_rate(self) -> float | None:
@@ -69,6 +82,7 @@ class SurveyIndicator:
     latest: dict | None
     change: Change | None
     change_text: str
+    direction: str = "higher_is_worse"  # how a change is judged: higher_is_worse, higher_is_better or none
     level: str | None = None
     level_rule: str = ""
     chart_file: str = ""
@@ -127,6 +141,7 @@ class AreaReport:
     kolada: list[SimpleSeries] = field(default_factory=list)  # key figures fetched from Kolada, for comparison
     analysis: Analysis | None = None
     analysis_path: str = ""  # where the analysts' text for this area and year belongs
+    references: dict[str, dict] = field(default_factory=dict)  # indicators of other areas shown here: {note, home}
     source_use: list[dict] = field(default_factory=list)  # each kind of source: used here or not, and why
     source_notes: list[str] = field(default_factory=list)  # källkritik: from the load log and the catalogue
 

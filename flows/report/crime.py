@@ -1,10 +1,15 @@
-"""Register indicators (BRÅ anmälda brott) of one area or of the overview, from the crime mart: the
-municipality's figure, its trend, the comparison with riket, the county and the peers, the change tests,
-the proposed level, and the names and alt texts of its charts."""
+"""Register indicators (BRÅ anmälda brott) from the crime mart, in two steps. `prepare` reads every
+indicator's figures once and runs its change tests (year on year and against the three years before),
+allowing for the series' own overdispersion and refusing to compare across a series break. `indicator`
+then builds the context object from a prepared indicator and its tests once the edition's false discovery
+rate has been applied (flows/report/build.py): the proposed level, the texts and the charts' names."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
+import numpy as np
 import pandas as pd
 
 from flows import stats
@@ -13,142 +18,66 @@ from flows.report.context import CrimeIndicator
 from flows.report.marts import Scope, records
 
 
-def _own_change(own: pd.DataFrame, year: int) -> tuple[stats.Change | None, stats.Change | None]:
-    """The report year against the year before, and against the three years before as one exposure."""
-    cur, prev = own[own.year == year], own[own.year == year - 1]
-    change = change_3y = None
-    if len(cur) and len(prev) and pd.notna(cur.population.iloc[0]) and pd.notna(prev.population.iloc[0]):
-        change = stats.poisson_rate_change(
-            int(cur.reported_count.iloc[0]),
-            float(cur.population.iloc[0]),
-            int(prev.reported_count.iloc[0]),
-            float(prev.population.iloc[0]),
-        )
-    base = own[(own.year >= year - 3) & (own.year < year)]
-    if len(cur) and len(base) == 3 and pd.notna(cur.population.iloc[0]) and base.population.notna().all():
-        change_3y = stats.poisson_rate_change(
-            int(cur.reported_count.iloc[0]),
-            float(cur.population.iloc[0]),
-            int(base.reported_count.sum()),
-            float(base.population.sum()),
-        )
-    return change, change_3y
+@dataclass(frozen=True)
+class Prepared:
+    """One indicator's figures and tests, before the edition's tests are adjusted together."""
+
+    ind: dict  # its catalogue row
+    slug: str  # the page its charts are named after: its home area, or the overview
+    rows: pd.DataFrame  # every compared region, the years shown
+    funnel: pd.DataFrame  # every municipality with a rate, the report year
+    breaks: list[dict]
+    change: stats.Change | None
+    change_3y: stats.Change | None
+    phi: stats.Dispersion | None
 
 
-def _comparison(latest: pd.DataFrame, scope: Scope) -> list[dict]:
-    regions = [scope.code, "00", *scope.county_codes, *scope.peers]
-    kinds = {scope.code: "kommun", "00": "riket"} | dict.fromkeys(scope.county_codes, "lan")
-    out = []
-    for code in regions:
-        r = latest[latest.region_code == code]
-        out.append(
-            {
-                "region": scope.names.get(code, code),
-                "kind": kinds.get(code, "peer"),
-                "count": int(r.reported_count.iloc[0]) if len(r) else None,
-                "rate": float(r.rate_per_100k.iloc[0]) if len(r) and pd.notna(r.rate_per_100k.iloc[0]) else None,
-                "population": int(r.population.iloc[0]) if len(r) and pd.notna(r.population.iloc[0]) else None,
-            }
-        )
-    return out
-
-
-def _trend(own: pd.DataFrame) -> list[dict]:
-    return [
-        {
-            "year": int(r.year),
-            "count": int(r.reported_count),
-            "rate": None if pd.isna(r.rate_per_100k) else float(r.rate_per_100k),
-            "population": None if pd.isna(r.population) else int(r.population),
-            "is_preliminary": bool(r.is_preliminary),
-        }
-        for r in own.itertuples()
-    ]
-
-
-def _value(frame: pd.DataFrame, column: str, kind=float):
+def _cell(frame: pd.DataFrame, column: str, kind=float):
     return kind(frame[column].iloc[0]) if len(frame) and pd.notna(frame[column].iloc[0]) else None
 
 
-def _figures(ind: dict, slug: str, scope: Scope, rows: pd.DataFrame, funnel: pd.DataFrame, facts: dict) -> dict:
-    """The charts an indicator gets (file names) and what they say (alt texts, the funnel position)."""
-    if rows.empty:
-        return {}
-    order = [c["region"] for c in facts["comparison"]]
-    shown = set(rows.region_code.map(scope.names))
-    out = {
-        "chart_file": f"charts/{slug}-{ind['indicator_id']}.svg",
-        "alt_text": texts.trend_alt(
-            ind["title_sv"],
-            facts["trend"],
-            scope.municipality,
-            [r for r in order[1:] if r in shown],
-            facts["change_text"],
-            facts["breaks"],
-        ),
-    }
-    riket, rate, population = facts["comparison"][1]["rate"], facts["rate"], facts["population"]
-    if len(funnel) > 2 and ind["is_headline"] and riket and rate and population:
-        position = stats.funnel_position(rate, population, riket)
-        funnel_text = f"{scope.municipality} {texts.FUNNEL_SV[position]}."
-        out |= {
-            "funnel_text": funnel_text,
-            "funnel_file": f"charts/{slug}-{ind['indicator_id']}-tratt.svg",
-            "funnel_alt": texts.funnel_alt(ind["title_sv"], scope.year, len(funnel), riket, funnel_text),
-        }
-    return out
+def _tests(own: pd.DataFrame, year: int, break_years: set[int]):
+    """The report year against the year before, and against the three years before as one exposure."""
+    own = own[own.year <= year]
+    counts, exposures = own.reported_count.to_numpy(float), own.population.to_numpy(float)
+    years = own.year.to_numpy()
+    valid = (np.diff(years) == 1) & ~np.isin(years[1:], list(break_years))  # consecutive, not across a break
+    dispersion = stats.dispersion(counts, exposures, valid)
+    cur, prev = own[own.year == year], own[own.year == year - 1]
+    base = own[(own.year >= year - 3) & (own.year < year)]
+    change = change_3y = None
+    if len(cur) and pd.notna(cur.population.iloc[0]):
+        count, exposure = int(cur.reported_count.iloc[0]), float(cur.population.iloc[0])
+        if len(prev) and pd.notna(prev.population.iloc[0]):
+            change = _test(count, exposure, prev, dispersion, year in break_years, year, 1)
+        if len(base) == 3 and base.population.notna().all():
+            crosses = bool({year - 2, year - 1, year} & break_years)
+            change_3y = _test(count, exposure, base, dispersion, crosses, year, 3)
+    return change, change_3y, dispersion
 
 
-def _indicator(ind: dict, slug: str, scope: Scope, rows: pd.DataFrame, funnel: pd.DataFrame, breaks) -> CrimeIndicator:
-    year = scope.year
-    own = rows[rows.region_code == scope.code].sort_values("year")
-    cur = own[own.year == year]
-    change, change_3y = _own_change(own, year)
-    comparison = _comparison(rows[rows.year == year], scope)
-    rate = _value(cur, "rate_per_100k")
-    level, level_rule = levels.crime_level(change_3y, rate, comparison[1]["rate"])
-    facts = {
-        "comparison": comparison,
-        "trend": _trend(own),
-        "rate": rate,
-        "population": _value(cur, "population", int),
-        "change_text": texts.change_text(change, ind["title_sv"].lower()),
-        "breaks": breaks,
-    }
-    return CrimeIndicator(
-        indicator_id=ind["indicator_id"],
-        title=ind["title_sv"],
-        definition=ind["definition_sv"],
-        is_enforcement_driven=bool(ind["is_enforcement_driven"]),
-        is_headline=bool(ind["is_headline"]),
-        year=year,
-        count=_value(cur, "reported_count", int),
-        rate=rate,
-        population=facts["population"],
-        population_year=_value(cur, "population_year", int),
-        is_preliminary=bool(cur.is_preliminary.iloc[0]) if len(cur) else False,
-        change=change,
-        change_text=facts["change_text"],
-        change_3y=change_3y,
-        change_3y_text=texts.change_3y_text(change_3y, year),
-        level=level,
-        level_rule=level_rule,
-        trend=facts["trend"],
-        comparison=comparison,
-        chart_data=rows.assign(region_name=rows.region_code.map(scope.names)),
-        funnel_data=funnel,
-        breaks=breaks,
-        **_figures(ind, slug, scope, rows, funnel, facts),
-    )
+def _test(count, exposure, reference: pd.DataFrame, dispersion, crosses_break: bool, year: int, span: int):
+    ref_count, ref_exposure = int(reference.reported_count.sum()), float(reference.population.sum())
+    current, ref_rate = count / exposure, ref_count / ref_exposure
+    if crosses_break:
+        first = year - span
+        return stats.untested(current, ref_rate, texts.across_break_note(first, year))
+    if dispersion is None:
+        return stats.untested(current, ref_rate, texts.SHORT_SERIES_NOTE)
+    return stats.poisson_rate_change(count, exposure, ref_count, ref_exposure, dispersion.phi)
 
 
-def crime_indicators(con: duckdb.DuckDBPyConnection, scope: Scope, area_id: str | None, slug: str) -> list:
-    """The register indicators of an area (None: the overview's totals), in catalogue order."""
+def prepare(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Prepared]:
+    """Every register indicator of the catalogue, by id, with its figures and tests."""
     catalogue = records(
         con,
-        "select * from mart_indicator_catalogue where source = 'bra' and area_id is not distinct from $area "
-        "order by indicator_id",
-        {"area": area_id},
+        """
+        select catalogue.*, coalesce(areas.slug, 'oversikt') as page_slug
+        from mart_indicator_catalogue as catalogue
+        left join mart_priority_areas as areas on areas.area_id = catalogue.area_id
+        where catalogue.source = 'bra'
+        order by catalogue.indicator_id
+        """,
     )
     settings = scope.settings
     span = {"first": settings.first_trend_year, "year": scope.year}
@@ -173,14 +102,134 @@ def crime_indicators(con: duckdb.DuckDBPyConnection, scope: Scope, area_id: str 
         """,
         {"year": scope.year},
     ).df()
-    return [
-        _indicator(
+    out = {}
+    for ind in catalogue:
+        rows = data[data.indicator_id == ind["indicator_id"]]
+        own = rows[rows.region_code == scope.code].sort_values("year")
+        own_breaks = [b for b in breaks if b["indicator_id"] == ind["indicator_id"]]
+        change, change_3y, phi = _tests(own, scope.year, {b["year"] for b in own_breaks})
+        out[ind["indicator_id"]] = Prepared(
             ind,
-            slug,
-            scope,
-            data[data.indicator_id == ind["indicator_id"]],
+            ind["page_slug"],
+            rows,
             everyone[everyone.indicator_id == ind["indicator_id"]],
-            [b for b in breaks if b["indicator_id"] == ind["indicator_id"]],
+            own_breaks,
+            change,
+            change_3y,
+            phi,
         )
-        for ind in catalogue
+    return out
+
+
+def _comparison(latest: pd.DataFrame, scope: Scope) -> list[dict]:
+    regions = [scope.code, "00", *scope.county_codes, *scope.peers]
+    kinds = {scope.code: "kommun", "00": "riket"} | dict.fromkeys(scope.county_codes, "lan")
+    out = []
+    for code in regions:
+        r = latest[latest.region_code == code]
+        out.append(
+            {
+                "region": scope.names.get(code, code),
+                "kind": kinds.get(code, "peer"),
+                "count": _cell(r, "reported_count", int),
+                "rate": _cell(r, "rate_per_100k"),
+                "population": _cell(r, "population", int),
+                "count_basis": r.count_basis.iloc[0] if len(r) else None,
+                "bra_national_count": _cell(r, "bra_national_count", int),
+                "unplaced_count": _cell(r, "unplaced_count", int),
+            }
+        )
+    return out
+
+
+def _trend(own: pd.DataFrame) -> list[dict]:
+    return [
+        {
+            "year": int(r.year),
+            "count": int(r.reported_count),
+            "rate": None if pd.isna(r.rate_per_100k) else float(r.rate_per_100k),
+            "population": None if pd.isna(r.population) else int(r.population),
+            "is_preliminary": bool(r.is_preliminary),
+        }
+        for r in own.itertuples()
     ]
+
+
+def _figures(p: Prepared, scope: Scope, facts: dict) -> dict:
+    """The charts an indicator gets (file names) and what they say (alt texts, the funnel position)."""
+    if p.rows.empty:
+        return {}
+    ind, order = p.ind, [c["region"] for c in facts["comparison"]]
+    shown = set(p.rows.region_code.map(scope.names))
+    out = {
+        "chart_file": f"charts/{p.slug}-{ind['indicator_id']}.svg",
+        "alt_text": texts.trend_alt(
+            ind["title_sv"],
+            facts["trend"],
+            scope.municipality,
+            [r for r in order[1:] if r in shown],
+            facts["change_text"],
+            p.breaks,
+        ),
+    }
+    rate, population = facts["rate"], facts["population"]
+    if len(p.funnel) > 2 and ind["is_headline"] and rate and population:
+        model = stats.funnel(p.funnel.reported_count, p.funnel.population)
+        position = model.position(rate, population)
+        funnel_text = f"{scope.municipality} {texts.FUNNEL_SV[position]}. {texts.funnel_method(model)}"
+        out |= {
+            "funnel_model": model,
+            "funnel_text": funnel_text,
+            "funnel_file": f"charts/{p.slug}-{ind['indicator_id']}-tratt.svg",
+            "funnel_alt": texts.funnel_alt(ind["title_sv"], scope.year, len(p.funnel), model.centre, funnel_text),
+        }
+    return out
+
+
+def indicator(p: Prepared, scope: Scope, change: stats.Change | None, change_3y: stats.Change | None):
+    """The context object of a prepared indicator, with its tests as adjusted for the whole edition."""
+    ind, year = p.ind, scope.year
+    own = p.rows[p.rows.region_code == scope.code].sort_values("year")
+    cur = own[own.year == year]
+    comparison = _comparison(p.rows[p.rows.year == year], scope)
+    rate = _cell(cur, "rate_per_100k")
+    level, level_rule = levels.crime_level(
+        change_3y, rate, comparison[1]["rate"], ind["direction"], bool(ind["is_enforcement_driven"])
+    )
+    facts = {
+        "comparison": comparison,
+        "trend": _trend(own),
+        "rate": rate,
+        "population": _cell(cur, "population", int),
+        "change_text": texts.change_text(change, ind["title_sv"].lower()),
+    }
+    return CrimeIndicator(
+        indicator_id=ind["indicator_id"],
+        title=ind["title_sv"],
+        definition=ind["definition_sv"],
+        is_enforcement_driven=bool(ind["is_enforcement_driven"]),
+        is_headline=bool(ind["is_headline"]),
+        direction=ind["direction"],
+        year=year,
+        count=_cell(cur, "reported_count", int),
+        rate=rate,
+        population=facts["population"],
+        population_year=_cell(cur, "population_year", int),
+        denominator=_cell(cur, "denominator", str) or "total",
+        wanted_denominator=ind["denominator"] or "total",
+        is_preliminary=bool(cur.is_preliminary.iloc[0]) if len(cur) else False,
+        change=change,
+        change_text=facts["change_text"],
+        change_3y=change_3y,
+        change_3y_text=texts.change_3y_text(change_3y, year),
+        dispersion=p.phi,
+        level=level,
+        level_rule=level_rule,
+        trend=facts["trend"],
+        comparison=comparison,
+        riket_note=texts.riket_note(comparison[1]),
+        chart_data=p.rows.assign(region_name=p.rows.region_code.map(scope.names)),
+        funnel_data=p.funnel,
+        breaks=p.breaks,
+        **_figures(p, scope, facts),
+    )

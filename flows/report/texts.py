@@ -18,32 +18,107 @@ VERDICT_SV = {
     "none": "ingen säkerställd förändring",
 }
 FUNNEL_SV = {
-    "above_998": "ligger över den övre 99,8-procentsgränsen: den högre nivån mot riket är knappast slumpmässig",
-    "above_95": "ligger mellan den övre 95- och 99,8-procentsgränsen: troligen högre än riket; tolka försiktigt",
-    "inside": "ligger inom 95-procentsgränserna: skillnaden mot riket kan vara slumpmässig",
-    "below_95": "ligger mellan den undre 95- och 99,8-procentsgränsen: troligen lägre än riket; tolka försiktigt",
-    "below_998": "ligger under den undre 99,8-procentsgränsen: den lägre nivån mot riket är knappast slumpmässig",
+    "above_998": "ligger över den övre 99,8-procentsgränsen: den högre nivån är knappast slumpmässig",
+    "above_95": "ligger mellan den övre 95- och 99,8-procentsgränsen: troligen högre än kommunerna sammantaget; "
+    "tolka försiktigt",
+    "inside": "ligger inom 95-procentsgränserna: skillnaden mot kommunerna sammantaget kan vara slumpmässig",
+    "below_95": "ligger mellan den undre 95- och 99,8-procentsgränsen: troligen lägre än kommunerna sammantaget; "
+    "tolka försiktigt",
+    "below_998": "ligger under den undre 99,8-procentsgränsen: den lägre nivån är knappast slumpmässig",
 }
 WEEKDAYS_SV = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
              "november", "december"]  # fmt: skip
 
 
+SHORT_SERIES_NOTE = (
+    "serien är för kort för att skatta hur mycket antalet brukar variera mellan åren (minst fyra år i följd behövs)"
+)
+DENOMINATOR_SV = {
+    "total": "invånare",
+    "children_0_17": "barn 0–17 år",
+    "women_18_plus": "kvinnor 18 år och äldre",
+}
+
+
+def across_break_note(first: int, last: int) -> str:
+    return f"jämförelsen {first}–{last} går över ett seriebrott, så ingen förändring kallas säkerställd"
+
+
+def test_description(change: Change) -> str:
+    """The test as the verdict names it: `kvasi-Poissontest med överspridning φ = 64,5, p = 0,42`."""
+    if change.phi is not None and change.phi > 1:
+        return f"{change.test} med överspridning φ = {fmt.number(change.phi, 1)}, {fmt.p_value(change.p_value)}"
+    return f"{change.test}, {fmt.p_value(change.p_value)}"
+
+
+def fdr_clause(change: Change) -> str:
+    """Whether a change significant by its own test survives the edition's control of false discoveries."""
+    if change.verdict == "none" or change.q_value is None:
+        return ""
+    if change.fdr_verdict == change.verdict:
+        return f"; håller även vid kontroll för lägesbildens alla jämförelser, q = {fmt.number(change.q_value, 3)}"
+    return f"; håller inte vid kontroll för lägesbildens alla jämförelser, q = {fmt.number(change.q_value, 3)}"
+
+
 def change_text(change: Change | None, what: str) -> str:
     if change is None:
         return f"Jämförelse med föregående år saknas för {what}."
     verdict = VERDICT_SV[change.verdict].capitalize()
-    return f"{verdict} jämfört med föregående år ({change.test}, {fmt.p_value(change.p_value)})."
+    if change.p_value is None:
+        return f"{verdict} jämfört med föregående år: {change.note or 'förändringen kan inte prövas'}."
+    return f"{verdict} jämfört med föregående år ({test_description(change)}{fdr_clause(change)})."
 
 
 def change_3y_text(change: Change | None, year: int) -> str:
     if change is None:
         return "Jämförelse med medelvärdet för de tre föregående åren saknas."
     verdict = VERDICT_SV[change.verdict].capitalize()
+    mean = f"{fmt.number(change.reference * 100000, 1)} per 100 000"
+    if change.p_value is None:
+        return f"{verdict} jämfört med medelvärdet {year - 3}–{year - 1} ({mean}): {change.note}."
     return (
         f"{verdict} jämfört med medelvärdet {year - 3}–{year - 1} "
-        f"({fmt.number(change.reference * 100000, 1)} per 100 000; {change.test}, {fmt.p_value(change.p_value)})."
+        f"({mean}; {test_description(change)}{fdr_clause(change)})."
     )
+
+
+def rate_group(denominator: str, wanted: str) -> str:
+    """Whom a rate per 100 000 is of: `invånare`, a subgroup where the rate is per that subgroup, or a plain
+    warning where the catalogue asks for a subgroup the data lack: `invånare (hela befolkningen)`."""
+    if denominator != "total":
+        return DENOMINATOR_SV[denominator]
+    return "invånare (hela befolkningen)" if wanted != "total" else "invånare"
+
+
+def riket_note(riket: dict) -> str:
+    """What riket's figure is: the municipalities' sum (with what BRÅ's own total holds beside it)."""
+    if riket.get("count_basis") == "bra_national_total":
+        return (
+            "Riket är här BRÅ:s totalsiffra, som också omfattar brott som inte kunnat knytas till någon kommun: "
+            "underlaget har inte alla kommuners siffror."
+        )
+    unplaced, total = riket.get("unplaced_count"), riket.get("bra_national_count")
+    if riket.get("count_basis") != "municipal_sum" or not total or unplaced is None:
+        return ""
+    return (
+        f"Riket är summan av alla kommuner. BRÅ:s totalsiffra för riket är {fmt.number(total)} anmälda brott; "
+        f"{fmt.number(unplaced)} av dem ({fmt.number(100 * unplaced / total, 1)} %) har inte kunnat knytas "
+        "till någon kommun och ingår inte i jämförelsen."
+    )
+
+
+def funnel_method(model) -> str:
+    """Which limits the funnel plot draws, and why."""
+    centre = fmt.number(model.centre, 1)
+    if model.method == "random_effects":
+        return (
+            f"Kommunernas nivåer varierar mycket mer än slumpen förklarar (överspridning φ = "
+            f"{fmt.number(model.phi, 1)}): gränserna är därför vidgade med en additiv slumpeffekt (τ = "
+            f"{fmt.number(model.tau2**0.5 * 100000, 1)} per 100 000) kring kommunernas sammanlagda nivå "
+            f"{centre}, och läget bedöms mot de vidgade gränserna."
+        )
+    return f"Gränserna är exakta Poissongränser kring kommunernas sammanlagda nivå {centre} per 100 000."
 
 
 def survey_change_text(change: Change | None, rows: list[dict], unit: str) -> str:
@@ -55,7 +130,7 @@ def survey_change_text(change: Change | None, rows: list[dict], unit: str) -> st
         return "Endast en mätning finns."
     return (
         f"{VERDICT_SV[change.verdict].capitalize()} mellan {rows[-2]['label']} och {rows[-1]['label']} "
-        f"({change.test}, {fmt.p_value(change.p_value)})."
+        f"({test_description(change)}{fdr_clause(change)})."
     )
 
 
@@ -71,11 +146,11 @@ def trend_alt(title: str, trend: list[dict], municipality: str, others: list[str
     )
 
 
-def funnel_alt(title: str, year: int, n_municipalities: int, riket: float, position_text: str) -> str:
+def funnel_alt(title: str, year: int, n_municipalities: int, centre: float, position_text: str) -> str:
     return (
         f"Trattdiagram: {title.lower()} per 100 000 invånare {year} för {n_municipalities} "
-        f"kommuner mot folkmängd, med rikets nivå {fmt.number(riket, 1)} och 95- och 99,8-procentsgränser. "
-        f"{position_text}"
+        f"kommuner mot folkmängd, med kommunernas sammanlagda nivå {fmt.number(centre, 1)} och 95- och "
+        f"99,8-procentsgränser. {position_text}"
     )
 
 

@@ -1,5 +1,6 @@
 """The indicator catalogue (data/catalogue/*.csv, versioned data): priority areas, indicators, their
-components, peers and the series-break register, as raw.catalogue_<name>. Staging: stg_catalogue__*."""
+components, the areas an indicator is also shown in, peers and the series-break register, as
+raw.catalogue_<name>. Staging: stg_catalogue__*."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ TABLES = {
     "areas": [("area_id",), ("area_number",), ("slug",), ("title_sv",), ("coverage",)],
     "indicators": [("indicator_id",), ("area_id",), ("title_sv",), ("source",), ("unit",)],
     "indicator_components": [("indicator_id",), ("component",)],
+    "indicator_areas": [("indicator_id",), ("area_id",)],
     "peers": [("municipality_code",), ("peer_code",)],
     "series_breaks": [("indicator_id",), ("year",), ("description_sv",)],
 }

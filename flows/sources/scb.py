@@ -22,7 +22,18 @@ JSONSTAT = Format("scb_jsonstat2", "scb", ".json", "SCB PxWebApi JSON-stat2", "s
 
 LONG_COLUMNS = ["Kommun", "År", "Befolkning"]
 PXWEB_EMPTY = ["region", "no_year"]  # an empty PxWeb table: its year columns are unknown
-JSONSTAT_COLUMNS = ["region_code", "region_label", "year", "contents_code", "value", "status"]
+# Folkmängd by age, sex and marital status: parts of a group (children 0–17, women 18+) that the staging
+# and intermediate models sum only when the group is complete; a part never counts as the total.
+GROUP_DIMENSIONS = {"Alder": "age", "Kon": "sex", "Civilstand": "marital_status"}
+JSONSTAT_COLUMNS = [
+    "region_code",
+    "region_label",
+    "year",
+    "contents_code",
+    "value",
+    "status",
+    *GROUP_DIMENSIONS.values(),
+]
 READ_PXWEB = "select * from read_csv($path, header=true, skip=2, all_varchar=true, delim=',', encoding=$encoding)"
 PERIOD_SQL = {
     LONG.name: 'select count(*), min("År"), max("År") from raw.scb_population_long',
@@ -94,7 +105,8 @@ def period(con: duckdb.DuckDBPyConnection, fmt: Format) -> tuple[int, str | None
 
 
 def jsonstat_population(path: Path, rel: str) -> pd.DataFrame:
-    """A JSON-stat2 dataset (SCB PxWebApi v2, e.g. TAB638) as rows: region code and label, year, value.
+    """A JSON-stat2 dataset (SCB PxWebApi v2, e.g. TAB638) as rows: region code and label, year, value, and
+    age, sex and marital status where the answer is split by them (otherwise null: the total).
 
     The flat `value` array is in row-major order of `id`; each cell's index is unravelled into its category
     positions at once (no loop over cells). `source_row` is the cell's position in `value`, 1-based.
@@ -111,12 +123,14 @@ def jsonstat_population(path: Path, rel: str) -> pd.DataFrame:
     if missing:
         raise IngestError(f"{rel}: JSON-stat2 dataset lacks dimension(s) {', '.join(missing)} (has {', '.join(ids)})")
     split = [
-        f"{d} ({n})" for d, n in zip(ids, sizes, strict=True) if d not in ("Region", "Tid", "ContentsCode") and n > 1
+        f"{d} ({n})"
+        for d, n in zip(ids, sizes, strict=True)
+        if d not in ("Region", "Tid", "ContentsCode", *GROUP_DIMENSIONS) and n > 1
     ]
     if split:
         raise IngestError(
-            f"{rel}: the answer is split by {', '.join(split)}: a part cannot be summed to folkmängd safely; "
-            "fetch the table with those variables eliminated (the total)"
+            f"{rel}: the answer is split by {', '.join(split)}: lagesbild reads folkmängd in total or by "
+            f"{', '.join(GROUP_DIMENSIONS)} only; fetch the table with those variables eliminated"
         )
     values = data["value"]
     if isinstance(values, dict):  # the sparse form: {"index": value}
@@ -145,7 +159,8 @@ def jsonstat_population(path: Path, rel: str) -> pd.DataFrame:
             "contents_code": columns.get("ContentsCode", np.full(total, None, dtype=object)),
             "value": pd.Series(values, dtype="Float64").astype("string").str.removesuffix(".0"),
             "status": pd.Series(range(total)).astype("string").map(status if isinstance(status, dict) else {}),
-        },
+        }
+        | {column: columns.get(dim, np.full(total, None, dtype=object)) for dim, column in GROUP_DIMENSIONS.items()},
         dtype="string",
     )
     frame["source_row"] = np.arange(1, total + 1, dtype="int32")
@@ -155,7 +170,7 @@ def jsonstat_population(path: Path, rel: str) -> pd.DataFrame:
 SOURCE = Source(
     name="scb",
     load=load,
-    staging=("stg_scb__population",),
+    staging=("stg_scb__population", "stg_scb__population_groups"),
     formats=(LONG, PXWEB, JSONSTAT),
     detect=detect,
     period=period,

@@ -1,6 +1,9 @@
 -- grain: one row per indicator_id, region_code, year
 -- An indicator is the sum of its catalogue components; a region-year lacking any component has no value.
--- A county (län) is the sum of its municipalities, only where every one of them has a value.
+-- A county (län) is the sum of its municipalities, only where every one of them has a value; so is riket
+-- (count_basis `municipal_sum`), with BRÅ's own national total beside it (bra_national_count, which also
+-- holds crimes not placed in any municipality). Where not every municipality has a value, riket is BRÅ's
+-- national total (count_basis `bra_national_total`).
 with indicators as (
     select * from stg_catalogue__indicators
     where source = 'bra'
@@ -46,7 +49,7 @@ summed as (
     group by indicator_id, region_code, year
 ),
 
-municipal as (
+complete as (
     select
         summed.indicator_id,
         summed.region_code,
@@ -63,6 +66,12 @@ municipalities as (
     select * from stg_ref__municipalities
 ),
 
+municipal as (
+    select complete.*, 'reported' as count_basis, cast(null as bigint) as bra_national_count
+    from complete
+    inner join municipalities on municipalities.municipality_code = complete.region_code
+),
+
 county_size as (
     select county_code, count(*) as n from municipalities group by county_code
 ),
@@ -76,17 +85,56 @@ counties as (
         bool_or(municipal.is_preliminary) as is_preliminary,
         array_to_string(
             list_sort(list_distinct(flatten(list(string_split(municipal.source_files, ', '))))), ', '
-        ) as source_files
+        ) as source_files,
+        'municipal_sum' as count_basis,
+        cast(null as bigint) as bra_national_count
     from municipal
     inner join municipalities on municipalities.municipality_code = municipal.region_code
     group by municipal.indicator_id, municipalities.county_code, municipal.year
     having count(*) = (select n from county_size where county_size.county_code = municipalities.county_code)
 ),
 
+municipal_sum as (
+    -- riket as the sum of every municipality, where all of them have a value
+    select
+        indicator_id,
+        year,
+        sum(reported_count) as reported_count,
+        bool_or(is_preliminary) as is_preliminary,
+        array_to_string(list_sort(list_distinct(flatten(list(string_split(source_files, ', '))))), ', ')
+            as source_files
+    from municipal
+    group by indicator_id, year
+    having count(*) = (select count(*) from municipalities)
+),
+
+bra_national as (
+    -- BRÅ's own national total (Hela landet): it also holds crimes not placed in any municipality
+    select * from complete where region_code = '00'
+),
+
+riket as (
+    select
+        coalesce(municipal_sum.indicator_id, bra_national.indicator_id) as indicator_id,
+        '00' as region_code,
+        coalesce(municipal_sum.year, bra_national.year) as year,
+        coalesce(municipal_sum.reported_count, bra_national.reported_count) as reported_count,
+        coalesce(municipal_sum.is_preliminary, bra_national.is_preliminary) as is_preliminary,
+        coalesce(municipal_sum.source_files, bra_national.source_files) as source_files,
+        case when municipal_sum.indicator_id is not null then 'municipal_sum' else 'bra_national_total' end
+            as count_basis,
+        bra_national.reported_count as bra_national_count
+    from municipal_sum
+    full outer join bra_national
+        on bra_national.indicator_id = municipal_sum.indicator_id and bra_national.year = municipal_sum.year
+),
+
 final as (
     select * from municipal
     union all
     select * from counties
+    union all
+    select * from riket
 )
 
 select * from final

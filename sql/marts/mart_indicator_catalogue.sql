@@ -25,6 +25,8 @@ final as (
         indicators.source,
         indicators.unit,
         indicators.is_enforcement_driven,
+        indicators.direction,
+        indicators.denominator,
         indicators.is_headline,
         indicators.definition_sv,
         components.components

@@ -1,4 +1,6 @@
 -- grain: one row per indicator_id
+-- direction: higher_is_worse, higher_is_better or none (no level is proposed); denominator: the population a
+-- rate is per 100 000 of (total, children_0_17, women_18_plus; empty where there is no rate).
 with source as (
     select * from raw.catalogue_indicators
 ),
@@ -12,6 +14,8 @@ final as (
         source,
         unit,
         lower(enforcement_driven) = 'true' as is_enforcement_driven,
+        coalesce(nullif(trim(direction), ''), 'none') as direction,
+        nullif(trim(denominator), '') as denominator,
         lower(is_headline) = 'true' as is_headline,
         definition_sv,
         source_file,

@@ -56,6 +56,7 @@ from_jsonstat as (
         source_row
     from jsonstat_source
     where coalesce(contents_code, 'BE0101N1') = 'BE0101N1'
+        and age is null and sex is null and marital_status is null  -- parts: stg_scb__population_groups
 ),
 
 final as (

@@ -20,15 +20,22 @@ if TYPE_CHECKING:
     from flows.report.context import AreaReport, CrimeIndicator, Overview, SurveyIndicator
 
 SCHEMA_PATH = CATALOGUE_DIR / "behovsanalys.schema.json"
-SCHEMA_VERSION = "2"  # 2: value_status (flows/cells.py) beside every value
+SCHEMA_VERSION = "3"  # 3: direction, q-values and φ; one row per indicator however many areas show it
 
 
 def _verdict(change: Change | None) -> dict:
+    def rounded(value: float | None, digits: int) -> float | None:
+        return None if value is None else round(value, digits)
+
     return {
-        "relative": None if change is None or change.relative is None else round(change.relative, 4),
-        "p_value": None if change is None or change.p_value is None else round(change.p_value, 6),
+        "relative": None if change is None else rounded(change.relative, 4),
+        "p_value": None if change is None else rounded(change.p_value, 6),
         "verdict": None if change is None else change.verdict,
         "test": None if change is None else change.test,
+        "q_value": None if change is None else rounded(change.q_value, 6),
+        "fdr_verdict": None if change is None or change.p_value is None else change.fdr_verdict,
+        "phi": None if change is None else rounded(change.phi, 3),
+        "note": None if change is None else change.note or None,
     }
 
 
@@ -70,6 +77,9 @@ def _crime_row(ind: CrimeIndicator, area: AreaReport, area_caveats: list[str]) -
         "proposed_level": ind.level,
         "level_rule": ind.level_rule,
         "survey_year": None,
+        "direction": ind.direction,
+        "enforcement_driven": ind.is_enforcement_driven,
+        "denominator": ind.denominator,
     }
 
 
@@ -105,6 +115,9 @@ def _survey_row(s: SurveyIndicator, area: AreaReport, area_caveats: list[str]) -
         "proposed_level": s.level,
         "level_rule": s.level_rule,
         "survey_year": s.latest["year"],
+        "direction": s.direction,
+        "enforcement_driven": False,
+        "denominator": None,
     }
 
 
@@ -117,11 +130,23 @@ def rows(overview: Overview) -> list[dict]:
         "year": overview.year,
         "level_is_proposal": True,
     }
-    out = []
+    shown_in: dict[str, list[str]] = {}
+    for area in overview.areas:
+        for ind in [*area.crime, *area.survey]:
+            shown_in.setdefault(ind.indicator_id, []).append(area.area_id)
+    out, done = [], set()
     for area in overview.areas:
         area_caveats = [area.coverage_note] if area.coverage in ("svag", "saknas") else []
-        out += [common | _crime_row(ind, area, area_caveats) for ind in area.crime]
-        out += [common | _survey_row(s, area, area_caveats) for s in area.survey if s.latest]
+        # An indicator shown in several areas is one row, under its own area (or the first that shows it).
+        own = [i for i in area.crime if not (area.references.get(i.indicator_id) or {}).get("home")]
+        for row in [_crime_row(i, area, area_caveats) for i in own] + [
+            _survey_row(s, area, area_caveats) for s in area.survey if s.latest
+        ]:
+            if row["indicator_id"] in done:
+                continue
+            done.add(row["indicator_id"])
+            also = [a for a in shown_in[row["indicator_id"]] if a != row["area_id"]]
+            out.append(common | row | {"also_in_areas": also})
     return out
 
 
@@ -133,15 +158,20 @@ CSV_COLUMNS = [
     "change_previous_year_verdict", "change_three_year_mean_relative", "change_three_year_mean_p_value",
     "change_three_year_mean_verdict", "riket_rate_per_100k", "county_rate_per_100k", "rate_relative_to_riket",
     "peer_rank", "peers_compared", "caveats", "proposed_level", "level_rule", "level_is_proposal",
+    "change_previous_year_q_value", "change_previous_year_fdr_verdict", "change_three_year_mean_q_value",
+    "change_three_year_mean_fdr_verdict", "dispersion_phi", "direction", "enforcement_driven", "denominator",
+    "also_in_areas",
 ]  # fmt: skip
 
 
 def _flat(row: dict) -> dict:
     flat = {k: v for k, v in row.items() if not isinstance(v, dict | list)}
     for key in ("change_previous_year", "change_three_year_mean"):
-        for part in ("relative", "p_value", "verdict"):
+        for part in ("relative", "p_value", "verdict", "q_value", "fdr_verdict"):
             flat[f"{key}_{part}"] = row[key][part]
+    flat["dispersion_phi"] = row["change_previous_year"]["phi"]
     flat["peers_compared"] = " | ".join(row["peers_compared"])
+    flat["also_in_areas"] = " | ".join(row["also_in_areas"])
     flat["caveats"] = " | ".join(row["caveats"])
     return {c: flat.get(c) for c in CSV_COLUMNS}
 

@@ -92,10 +92,9 @@ def compare(overview, before: dict | None, path: Path) -> SinceLast:
                     {"title": now[ind_id]["title"], "year": int(year), "before": old[year], "after": new[year]}
                 )
     significant = [
-        {"title": ind.title, "verdict": ind.change.verdict}
-        for area in overview.areas
-        for ind in area.crime
-        if ind.change and ind.change.verdict != "none"
+        {"title": ind.title, "verdict": ind.change.fdr_verdict}
+        for ind in {i.indicator_id: i for area in overview.areas for i in area.crime}.values()
+        if ind.change and ind.change.fdr_verdict != "none"
     ]
     return SinceLast(
         previous_year=before["year"],
