@@ -14,7 +14,7 @@ TEXT = """---
 author: Trygghetsanalytiker
 written: 2026-03-15
 cites:
-  VNR-01: 19.9
+  VNR-01: 19.6
   VNR-02: 15.0
 ---
 ## Utveckling
@@ -40,8 +40,8 @@ def test_cited_figures_that_changed_are_flagged(area):
     vnr, _ = area
     text = vnr.analysis
     assert (text.author, text.written) == ("Trygghetsanalytiker", "2026-03-15")
-    assert text.cites == {"VNR-01": 19.9, "VNR-02": 15.0}
-    assert text.stale == [{"indicator_id": "VNR-02", "cited": 15.0, "current": 13.6}]
+    assert text.cites == {"VNR-01": 19.6, "VNR-02": 15.0}
+    assert text.stale == [{"indicator_id": "VNR-02", "cited": 15.0, "current": 13.4}]
 
 
 def test_analysis_is_shown_as_text_in_html_and_pdf(area, tmp_path):
@@ -49,7 +49,7 @@ def test_analysis_is_shown_as_text_in_html_and_pdf(area, tmp_path):
     html = render_html("area.html.j2", a=vnr)
     assert "<h2>Utveckling</h2>" in html and "<strong>kvar</strong>" in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
-    assert "Texten kan vara inaktuell." in html and "VNR-02 15,0 (nu 13,6)" in html
+    assert "Texten kan vara inaktuell." in html and "VNR-02 15,0 (nu 13,4)" in html
     compile_pdf(render_typst("area.typ.j2", a=vnr), tmp_path / "a.pdf", tmp_path)  # no charts drawn: none shown
     text = subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Mörkertalet är stort." in text and "Texten kan vara inaktuell." in text

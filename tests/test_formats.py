@@ -66,7 +66,8 @@ def test_bundled_files_are_recognised():
         "scb/folkmangd_kommun_2021_2025_demo.csv": "scb_pxweb_csv",
         "survey/trygghetsmatning_demo.csv": "survey_csv",
         "survey/trygghetsmatning_malmo_transcribed.csv": "survey_csv",
-        "polisen/events_malmo_2023_2026.json": "polisen_events_json",
+        "polisen/polisen_events_sweden_2023-03_2026-08.jsonl.gz": "polisen_events_jsonl",
+        "bra/bra_kommun_6_categories_2015_2025_PARTIAL_167_kommuner.csv": "bra_kommun_categories_csv",
         "local/skjutningar_sprangningar_malmo.csv": "local_csv",
     }
 

@@ -73,7 +73,7 @@ def test_the_funnel_centre_is_the_municipalities_pooled_rate(con, overview):
         "where indicator_id = 'ALL-01' and year = 2025 and region_type = 'kommun'"
     ).fetchone()
     assert total.funnel_model.centre == pytest.approx(count / population * 100000)
-    assert round(total.funnel_model.centre, 1) == 13288.9
+    assert round(total.funnel_model.centre, 1) == 12484.3
     # ALL-01 varies far beyond Poisson across municipalities: the limits are widened, and the text says so
     assert total.funnel_model.method == "random_effects" and total.funnel_model.phi > 20
     assert "gränserna är därför vidgade med en additiv slumpeffekt" in total.funnel_text
@@ -103,8 +103,9 @@ def test_riket_is_the_sum_of_the_municipalities(con, overview):
         "where indicator_id = 'ALL-01' and year = 2025"
     ).fetchone()
     assert (riket["region"], riket["count"], riket["count_basis"]) == ("Riket", municipal_sum, "municipal_sum")
-    assert riket["unplaced_count"] == bra - municipal_sum > 0
-    assert f"{bra - municipal_sum:,}".replace(",", "\u00a0") in total.riket_note
+    # BRÅ's national total in the bundled data is a demo figure: a difference against it would mean nothing,
+    # so none is published or stated (the model test shows it between real figures)
+    assert bra is not None and riket["unplaced_count"] is None and total.riket_note == ""
 
 
 def test_an_indicator_shown_in_two_areas_is_one_indicator_tested_once(overview):

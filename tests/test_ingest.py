@@ -57,7 +57,7 @@ def test_load_all_counts_the_bundled_sources(con):
     from flows.config import BUNDLED_RAW_DIR as RAW_DIR
 
     counts = sources.load_all(con, RAW_DIR, CATALOGUE_DIR)
-    assert counts["polisen_events"] == 2802
+    assert counts["polisen_events"] == 84530  # the national archive
     assert counts["municipalities"] == 290
     assert counts["scb_population_long"] == 20590
     assert counts["local_measures"] == 7
@@ -74,7 +74,7 @@ def test_an_edited_raw_file_is_refused(raw_copy, con):
 def test_a_new_export_not_in_the_manifest_is_loaded_and_listed(raw_copy, con):
     shutil.copy(DATA_DIR / "sol_dbfil_ar.txt", raw_copy / "bra" / "Databasfil_2025.txt")
     counts = sources.load_all(con, raw_copy, CATALOGUE_DIR)
-    assert counts["source_files"] == 12
+    assert counts["source_files"] == 17
     listed = con.execute(
         "select kind, description from raw.source_files where path = 'bra/Databasfil_2025.txt'"
     ).fetchall()

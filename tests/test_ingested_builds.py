@@ -111,4 +111,4 @@ def test_round_trip_ingesting_the_bundled_files_gives_the_same_curated_tables(bu
             columns = [c for c in bundled.table(mart).columns if "source_file" not in c]
             query = f"select {', '.join(columns)} from {mart} order by all"
             assert bundled.execute(query).fetchall() == again.execute(query).fetchall(), mart
-        assert again.execute("select count(*) from mart_source_files where loaded_at is not null").fetchone() == (7,)
+        assert again.execute("select count(*) from mart_source_files where loaded_at is not null").fetchone() == (8,)

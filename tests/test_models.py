@@ -15,10 +15,12 @@ MODELS = {m.name: m for m in db.models()}
 
 
 def given(con, table: str, columns: str, rows: list[tuple]) -> None:
+    """A table with the given columns and rows; columns a row leaves out take their default (or null)."""
     con.execute(f"create table {table} ({columns})")
-    n = len(columns.split(","))
+    names = [c.strip().split()[0] for c in columns.split(",")]
     if rows:
-        con.executemany(f"insert into {table} values ({', '.join('?' * n)})", rows)
+        width = len(rows[0])
+        con.executemany(f"insert into {table} ({', '.join(names[:width])}) values ({', '.join('?' * width)})", rows)
 
 
 def run(con, model: str, select: str, order: str) -> list[tuple]:
@@ -30,7 +32,7 @@ RAW_MUNICIPALITIES = "municipality_code varchar, municipality_name varchar, coun
 STG_MUNICIPALITIES = "municipality_code varchar, municipality_name varchar, county_code varchar, county_name varchar, bra_region_id integer, bra_region_label varchar"
 STG_SOURCES = "source_file varchar, kind varchar, is_synthetic boolean"
 STG_INDICATORS = "indicator_id varchar, catalogue_version integer, area_id varchar, title_sv varchar, source varchar, unit varchar, is_enforcement_driven boolean, is_headline boolean, definition_sv varchar, source_row integer"
-STG_COMPONENTS = "indicator_id varchar, component varchar, source_row integer"
+STG_COMPONENTS = "indicator_id varchar, component varchar, source_row integer, variant integer default 1"
 
 
 def test_every_model_has_a_unit_test():
@@ -475,11 +477,17 @@ def test_stg_catalogue__indicator_components(con):
     given(
         con,
         "raw.catalogue_indicator_components",
-        "indicator_id varchar, component varchar, source_file varchar, source_row integer",
-        [("ALL-04", " Vapenlagen ", "c.csv", 3)],
+        "indicator_id varchar, component varchar, variant varchar, source_file varchar, source_row integer",
+        [
+            ("ALL-04", " Vapenlagen ", "", "c.csv", 3),
+            ("ALL-04", "Narkotikastrafflagen och vapenlagen (summa)", "2", "c.csv", 4),
+        ],
     )
-    assert run(con, "stg_catalogue__indicator_components", "indicator_id, component, source_row", "1") == [
-        ("ALL-04", "Vapenlagen", 3)
+    assert run(
+        con, "stg_catalogue__indicator_components", "indicator_id, component, variant, source_row", "source_row"
+    ) == [
+        ("ALL-04", "Vapenlagen", 1, 3),
+        ("ALL-04", "Narkotikastrafflagen och vapenlagen (summa)", 2, 4),
     ]
 
 
@@ -669,25 +677,38 @@ def test_int_population_by_region_year(con):
         [
             ("1280", 2020, 347949, "a.csv"),
             ("1281", 2020, 125941, "a.csv"),
-            ("1280", 2020, 348000, "b.csv"),  # the later file wins
+            ("1280", 2020, 348000, "b.csv"),  # a synthetic figure never beats a real one
             ("1280", 2021, 350594, "b.csv"),
-            ("00", 2021, 10434247, "b.csv"),  # SCB's riket beats a sum (Lund is missing anyway)
+            ("00", 2021, 10434247, "b.csv"),  # SCB's riket beats a sum
             (None, 2020, 5, "a.csv"),
+        ],
+    )
+    given(
+        con,
+        "stg_bra__municipality_categories",
+        "region_code varchar, category_key varchar, year integer, reported_count bigint, bra_rate_per_100k double, source_file varchar",
+        [
+            ("1280", "total", 2021, 54566, 15390.0, "cat.csv"),  # 54 566 · 100 000 / 15 390 = 354 555,0
+            ("1281", "total", 2021, 9000, 7000.0, "cat.csv"),  # 128 571,4
+            ("1281", "total", 2020, 9000, 7000.0, "cat.csv"),  # SCB's 2020 figure comes first
+            ("1281", "theft", 2021, 900, 100.0, "cat.csv"),  # only the total is used
         ],
     )
     rows = run(
         con,
         "int_population_by_region_year",
-        "region_code, year, population, source_file, is_synthetic",
+        "region_code, year, population, source_file, is_synthetic, basis",
         "region_code, year",
     )
     assert rows == [
-        ("00", 2020, 473941, "a.csv, b.csv", True),
-        ("00", 2021, 10434247, "b.csv", True),
-        ("12", 2020, 473941, "a.csv, b.csv", True),  # Skåne: both its municipalities are present
-        ("1280", 2020, 348000, "b.csv", True),
-        ("1280", 2021, 350594, "b.csv", True),
-        ("1281", 2020, 125941, "a.csv", False),
+        ("00", 2020, 473890, "a.csv", False, "municipal_sum"),
+        ("00", 2021, 10434247, "b.csv", True, "scb"),
+        ("12", 2020, 473890, "a.csv", False, "municipal_sum"),  # Skåne: both its municipalities are present
+        ("12", 2021, 483126, "cat.csv", False, "municipal_sum"),
+        ("1280", 2020, 347949, "a.csv", False, "scb"),
+        ("1280", 2021, 354555, "cat.csv", False, "derived_from_bra_rate"),  # BRÅ's before the demo figure
+        ("1281", 2020, 125941, "a.csv", False, "scb"),
+        ("1281", 2021, 128571, "cat.csv", False, "derived_from_bra_rate"),
     ]
 
 
@@ -737,19 +758,35 @@ def test_int_crime_counts_by_region_year(con):
         "source_file varchar, loaded_at timestamptz",
         [("z_old.txt", "2025-03-01 10:00:00+01"), ("new.txt", "2026-03-01 10:00:00+01")],
     )
+    given(
+        con,
+        "stg_bra__municipality_categories",
+        "region_code varchar, crime_label varchar, year integer, reported_count bigint, count_status varchar, is_preliminary boolean, source_file varchar",
+        [
+            ("1281", "Rån", 2024, 30, "value", False, "cat.csv"),  # real, but SOL's own months come first
+            ("1281", "Bostadsinbrott", 2024, 400, "value", False, "cat.csv"),
+            ("1280", "Rån", 2023, 80, "value", False, "cat.csv"),  # real beats the demo file's 2023
+        ],
+    )
+    con.execute(
+        "insert into stg_bra__reported_crime values ('Malmö kommun', 'Rån', 'year', 2023, null, false, 77, 'value', 'demo.txt')"
+    )
+    given(con, "stg_meta__source_files", STG_SOURCES, [("demo.txt", "synthetic", True), ("cat.csv", "real", False)])
     rows = run(
         con,
         "int_crime_counts_by_region_year",
-        "region_code, crime_label, year, reported_count, is_preliminary, basis, source_file",
+        "region_code, crime_label, year, reported_count, is_preliminary, basis, origin, source_file",
         "region_code, crime_label, year",
     )
     assert rows == [
-        ("00", "Rån", 2025, 0, False, "year", "b.txt"),
-        ("1280", "Rån", 2024, 91, False, "year", "new.txt"),  # the newer export of the same year wins
-        ("1280", "Rån", 2025, 101, False, "year", "b.txt"),
-        ("1280", "Totalt antal brott", 2025, 55000, False, "municipality_csv", "k.csv"),
-        ("1281", "Rån", 2024, 24, False, "months", "m.txt"),  # 12 months summed; 2025 has only 8
-        ("1281", "Totalt antal brott", 2024, 9000, False, "municipality_csv", "k.csv"),
+        ("00", "Rån", 2025, 0, False, "year", "real", "b.txt"),
+        ("1280", "Rån", 2023, 80, False, "municipality_categories", "real", "cat.csv"),
+        ("1280", "Rån", 2024, 91, False, "year", "real", "new.txt"),  # the newer export of the same year wins
+        ("1280", "Rån", 2025, 101, False, "year", "real", "b.txt"),
+        ("1280", "Totalt antal brott", 2025, 55000, False, "municipality_csv", "real", "k.csv"),
+        ("1281", "Bostadsinbrott", 2024, 400, False, "municipality_categories", "real", "cat.csv"),
+        ("1281", "Rån", 2024, 24, False, "months", "real", "m.txt"),  # 12 months summed; 2025 has only 8
+        ("1281", "Totalt antal brott", 2024, 9000, False, "municipality_csv", "real", "k.csv"),
     ]
 
 
@@ -786,7 +823,7 @@ def test_int_indicator_counts_by_region_year(con):
     given(
         con,
         "int_crime_counts_by_region_year",
-        "region_code varchar, crime_label varchar, year integer, reported_count bigint, is_preliminary boolean, source_file varchar",
+        "region_code varchar, crime_label varchar, year integer, reported_count bigint, is_preliminary boolean, source_file varchar, origin varchar default 'real'",
         [
             ("1280", "Narkotikastrafflagen", 2025, 4806, False, "b.txt"),
             ("1280", "Vapenlagen", 2025, 297, True, "a.txt"),
@@ -833,7 +870,7 @@ def test_mart_crime_indicators_by_region_year(con):
     given(
         con,
         "int_indicator_counts_by_region_year",
-        "indicator_id varchar, region_code varchar, year integer, reported_count bigint, is_preliminary boolean, source_files varchar, count_basis varchar, bra_national_count bigint",
+        "indicator_id varchar, region_code varchar, year integer, reported_count bigint, is_preliminary boolean, source_files varchar, count_basis varchar, bra_national_count bigint, origin varchar default 'real', bra_national_origin varchar default 'real'",
         [
             ("ALL-01", "1280", 2025, 58481, False, "bra.txt", "reported", None),
             ("ALL-01", "1280", 2026, 10, True, "bra.txt", "reported", None),
@@ -874,7 +911,8 @@ def test_mart_crime_indicators_by_region_year(con):
         [("bra.txt", "real", False), ("pop.csv", "synthetic", True)],
     )
     con.execute(
-        "insert into int_indicator_counts_by_region_year values "
+        "insert into int_indicator_counts_by_region_year (indicator_id, region_code, year, reported_count, "
+        "is_preliminary, source_files, count_basis, bra_national_count) values "
         "('UNG-01', '1280', 2025, 140, false, 'bra.txt', 'reported', null), "
         "('UNG-01', '00', 2025, 2120, false, 'bra.txt', 'municipal_sum', 2200)"
     )
@@ -1280,6 +1318,140 @@ def test_mart_peers_by_municipality_year(con):
     assert by[("1281", 2025)] == [("1283", 1, "nearest_population"), ("1284", 2, "nearest_population"),
                                   ("1280", 3, "nearest_population")]  # fmt: skip
     assert ("1282", 2025) not in by
+
+
+def test_stg_bra__municipality_categories(con):
+    given(
+        con,
+        "raw.bra_kommun_categories",
+        "kommun varchar, period varchar, key varchar, count varchar, per100k varchar, preliminary varchar, source_file varchar, source_row integer",
+        [
+            ("1280", "2025", "total", "59355", "16183.0", "", "c.csv", 2),
+            ("1280", "2025", "drugs_weapons", "5178", "1412.0", "", "c.csv", 3),
+            ("0114", "2015", "burglary", "0", "0.0", "", "c.csv", 4),
+            ("0114", "2026", "theft", "12", "30.0", "preliminary", "c.csv", 5),
+            ("0114", "2015", "vandalism", "1x", "5.0", "", "c.csv", 6),
+        ],
+    )
+    rows = run(
+        con,
+        "stg_bra__municipality_categories",
+        "region_code, crime_label, bra_category_id, year, reported_count, count_status, bra_rate_per_100k, is_preliminary",
+        "source_row",
+    )
+    assert rows == [
+        ("1280", "Totalt antal brott", 5036, 2025, 59355, "value", 16183.0, False),
+        ("1280", "Narkotikastrafflagen och vapenlagen (summa)", None, 2025, 5178, "value", 1412.0, False),
+        ("0114", "Bostadsinbrott", 11462, 2015, 0, "zero", 0.0, False),
+        ("0114", "8 kap. Stöld, rån m.m.", 11095, 2026, 12, "value", 30.0, True),
+        ("0114", "12 kap. Skadegörelsebrott", 11099, 2015, None, "invalid", 5.0, False),  # the suite stops this
+    ]
+
+
+def test_stg_ref__bra_districts(con):
+    given(
+        con,
+        "raw.bra_districts",
+        "bra_region_id varchar, bra_region_label varchar, municipality_code varchar, district_name varchar, first_year varchar, source_file varchar, source_row integer",
+        [("8733", " Stadsområde Centrum (Gbg)", "1480", "Centrum", "2021", "d.csv", 2)],
+    )
+    rows = run(
+        con,
+        "stg_ref__bra_districts",
+        "bra_region_id, bra_region_label, municipality_code, district_name, first_year",
+        "1",
+    )
+    assert rows == [(8733, "Stadsområde Centrum (Gbg)", "1480", "Centrum", 2021)]
+
+
+def test_stg_ref__boundaries_and_mart_boundaries(con):
+    given(
+        con,
+        "raw.boundaries",
+        "kind varchar, code varchar, name varchar, county_code varchar, geometry varchar, source_file varchar, source_row integer",
+        [
+            ("kommun", "1280", "Malmö", "12", '{"type":"Polygon"}', "k.geojson", 1),
+            ("lan", "1", "Stockholm", None, '{"type":"Polygon"}', "l.geojson", 1),
+            ("district", "8733", "Stadsområde Centrum (Gbg)", None, '{"type":"Polygon"}', "g.geojson", 1),
+        ],
+    )
+    assert run(con, "stg_ref__boundaries", "kind, code, name", "kind") == [
+        ("district", "8733", "Stadsområde Centrum (Gbg)"),
+        ("kommun", "1280", "Malmö"),
+        ("lan", "01", "Stockholm"),  # county codes have two digits
+    ]
+    given(
+        con,
+        "stg_ref__bra_districts",
+        "bra_region_id integer, bra_region_label varchar, municipality_code varchar, district_name varchar",
+        [(8733, "Stadsområde Centrum (Gbg)", "1480", "Centrum")],
+    )
+    assert run(con, "mart_boundaries", "kind, code, name, municipality_code, county_code", "kind") == [
+        ("district", "8733", "Centrum", "1480", None),  # named as the district tables name it
+        ("kommun", "1280", "Malmö", None, "12"),
+        ("lan", "01", "Stockholm", None, None),
+    ]
+
+
+def test_district_models_place_suppress_and_publish_sol_district_rows(con):
+    given(
+        con,
+        "stg_bra__reported_crime",
+        "region_label varchar, crime_label varchar, period_type varchar, year integer, month integer, is_preliminary boolean, reported_count bigint, count_status varchar, source_file varchar, source_row integer",
+        [
+            ("Stadsområde Centrum (Gbg)", "Totalt antal brott", "year", 2025, None, False, 30000, "value", "s.txt", 2),
+            ("Stadsområde Hisingen (Gbg)", "Totalt antal brott", "year", 2025, None, False, 20000, "value", "s.txt", 3),
+            ("Stadsområde Nordost (Gbg)", "Totalt antal brott", "year", 2025, None, False, 3, "value", "s.txt", 4),
+            ("Stadsområde Sydväst (Gbg)", "Totalt antal brott", "year", 2025, None, False, 15000, "value", "s.txt", 5),
+            ("Stadsområde Centrum (Gbg)", "Totalt antal brott", "year", 2019, None, False, 0, "zero", "s.txt", 6),
+            ("Göteborg kommun", "Totalt antal brott", "year", 2025, None, False, 84816, "value", "s.txt", 7),
+        ],
+    )
+    given(
+        con,
+        "stg_ref__bra_districts",
+        "bra_region_id integer, bra_region_label varchar, municipality_code varchar, district_name varchar, first_year integer",
+        [
+            (8733 + i, f"Stadsområde {n} (Gbg)", "1480", n, 2021)
+            for i, n in enumerate(["Centrum", "Hisingen", "Nordost", "Sydväst"])
+        ],
+    )
+    given(con, "stg_meta__load_log", "source_file varchar, loaded_at timestamptz", [])
+    placed = run(
+        con,
+        "int_district_crime_counts_by_year",
+        "municipality_code, district_name, year, reported_count, source_row",
+        "source_row",
+    )
+    assert placed == [  # the city's own row is not a district; 2019 is before the 2021 boundaries
+        ("1480", "Centrum", 2025, 30000, 2),
+        ("1480", "Hisingen", 2025, 20000, 3),
+        ("1480", "Nordost", 2025, 3, 4),
+        ("1480", "Sydväst", 2025, 15000, 5),
+    ]
+    given(con, "stg_catalogue__indicators", "indicator_id varchar, source varchar", [("ALL-01", "bra")])
+    given(con, "stg_catalogue__indicator_components", STG_COMPONENTS, [("ALL-01", "Totalt antal brott", 2)])
+    decided = run(
+        con,
+        "int_district_indicators_suppressed",
+        "district_name, reported_count, is_primary, is_secondary",
+        "district_name",
+    )
+    assert decided == [
+        ("Centrum", 30000, False, False),
+        ("Hisingen", 20000, False, False),
+        ("Nordost", 3, True, False),
+        ("Sydväst", 15000, False, True),  # the smallest other district hides with it
+    ]
+    rows = run(
+        con, "mart_crime_indicators_by_district_year", "district_name, reported_count, count_status", "district_name"
+    )
+    assert rows == [
+        ("Centrum", 30000, "value"),
+        ("Hisingen", 20000, "value"),
+        ("Nordost", None, "suppressed"),
+        ("Sydväst", None, "suppressed"),
+    ]
 
 
 def test_models_reference_only_earlier_layers():

@@ -107,9 +107,9 @@ def test_export_rows_carry_the_report_numbers(overview, tmp_path):
     rows = {r["indicator_id"]: r for r in json.loads(json_path.read_text(encoding="utf-8"))["indicators"]}
     vnr = next(i for a in overview.areas for i in a.crime if i.indicator_id == "VNR-01")
     row = rows["VNR-01"]
-    assert (row["value"], row["value_status"], row["rate_per_100k"], row["population"]) == (72, "value", 19.9, 361376)
+    assert (row["value"], row["value_status"], row["rate_per_100k"], row["population"]) == (72, "value", 19.6, 366774)
     assert row["riket_rate_per_100k"] == vnr.comparison[1]["rate"]
-    assert row["rate_relative_to_riket"] == round(19.9 / vnr.comparison[1]["rate"], 4)
+    assert row["rate_relative_to_riket"] == round(19.6 / vnr.comparison[1]["rate"], 4)
     assert row["peers_compared"] == ["Malmö", "Stockholm", "Göteborg"]
     assert (row["proposed_level"], row["level_rule"]) == (vnr.level, vnr.level_rule)
     survey = rows["TRG-S02"]

@@ -43,9 +43,9 @@ def test_overview_headline_numbers(overview):
     )
     total = next(i for i in overview.totals if i.indicator_id == "ALL-01")
     assert (total.count, total.rate, total.population, total.population_year) == (
-        58481,
-        16182.9,
-        361376,
+        59355,
+        16183.0,
+        366774,
         2025,
     )
     assert [c["region"] for c in total.comparison] == ["Malmö", "Riket", "Skåne län", "Stockholm", "Göteborg"]
@@ -109,8 +109,8 @@ def test_area_html_shows_what_a_reader_needs(rendered):
     html = (rendered / "vald-i-nara-relationer.html").read_text(encoding="utf-8")
     assert "<h1>Våld i nära relationer</h1>" in html
     assert "Demodata." in html
-    assert "<strong>72</strong> anmälda brott, <strong>19,9</strong> per 100&nbsp;000 invånare" in html
-    assert f"folkmängd 361{NBSP}376 den 31 december 2025" in html
+    assert "<strong>72</strong> anmälda brott, <strong>19,6</strong> per 100&nbsp;000 invånare" in html
+    assert f"folkmängd 366{NBSP}774 den 31 december 2025" in html
     assert "Anmälda brott är brott som anmälts" in html
     assert 'href="vald-i-nara-relationer.pdf"' in html
 
@@ -119,7 +119,7 @@ def test_overview_links_all_areas_and_pdfs(rendered, overview):
     html = (rendered / "index.html").read_text(encoding="utf-8")
     for area in overview.areas:
         assert f'href="{area.slug}.html"' in html and f'href="{area.slug}.pdf"' in html
-    assert f"58{NBSP}481" in html and f"16{NBSP}182,9" in html
+    assert f"59{NBSP}355" in html and f"16{NBSP}183,0" in html
 
 
 def test_every_chart_has_alt_text_and_a_table(rendered):
@@ -181,11 +181,11 @@ def test_headline_indicators_get_a_funnel_plot(rendered, overview):
 def test_police_event_patterns_by_weekday_hour_and_month(rendered, overview):
     events = _area(overview, "trygghet").events[0]
     assert events.indicator_id == "TRG-P01"
-    # up to the report year only, and the same events as the yearly table (186 + 290 + 361)
-    assert sum(r["events"] for r in events.by_hour) == sum(r["events"] for r in events.by_month) == 837
-    assert sum(r["events"] for r in events.rows) == 837
+    # up to the report year only, and the same events as the yearly table (188 + 290 + 360)
+    assert sum(r["events"] for r in events.by_hour) == sum(r["events"] for r in events.by_month) == 838
+    assert sum(r["events"] for r in events.rows) == 838
     busiest = max(events.by_hour, key=lambda r: r["events"])
-    assert events.pattern_alt.startswith("Värmekarta och stapeldiagram: 837 publicerade polishändelser")
+    assert events.pattern_alt.startswith("Värmekarta och stapeldiagram: 838 publicerade polishändelser")
     assert f"kl. {busiest['hour']:02d}–" in events.pattern_alt
     assert events.pattern_alt.endswith("Ett urval av händelser, inte statistik.")
     assert (rendered / events.pattern_file).exists()
@@ -234,11 +234,7 @@ def test_sources_used_and_not_used_per_area(bundled_db):
     drog = next(a for a in lund.areas if a.area_id == "drog")
     assert drog.source_use == [
         {"source": "BRÅ, anmälda brott", "used": True, "note": ""},
-        {
-            "source": "Polisens publicerade händelser",
-            "used": False,
-            "note": "inga uppgifter för Lund i underlaget (hämta med lagesbild fetch polisen)",
-        },
+        {"source": "Polisens publicerade händelser", "used": True, "note": ""},  # the national archive has Lund
         {
             "source": "Trygghetsmätningen",
             "used": False,

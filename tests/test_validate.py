@@ -22,9 +22,18 @@ def test_every_suite_passes_on_the_bundled_data(bundled):
     assert len(results) == sum(
         len(json.loads(p.read_text(encoding="utf-8"))["expectations"]) for p in EXPECTATIONS_DIR.glob("*.json")
     )
-    assert all(r.success for r in results)
-    stored = bundled.execute("select count(*), count(*) filter (where success) from meta_validation_results").fetchall()
-    assert stored == [(len(results), len(results))]
+    assert all(r.success for r in results if r.severity == "critical")
+    # real figures trip two warnings, as they should: bostadsinbrott exists for the 167 municipalities of the
+    # real table only, and a few real series jump (Sigtuna's narcotics and weapons offences 2024, for one)
+    warned = {(r.table, r.column) for r in results if not r.success}
+    assert warned == {
+        ("mart_crime_indicators_by_region_year", "is_complete_year"),
+        ("mart_crime_indicators_by_region_year", "year_on_year_ratio"),
+    }
+    stored = bundled.execute(
+        "select count(*), count(*) filter (where not success) from meta_validation_results"
+    ).fetchall()
+    assert stored == [(len(results), 2)]
 
 
 def test_a_critical_failure_names_file_line_and_value(bundled):
@@ -55,7 +64,7 @@ def test_a_warning_is_recorded_but_does_not_stop(bundled):
     results = validate.validate_tables(bundled, ["stg_polisen__events"])
     failed = [r for r in results if not r.success]
     assert [(r.severity, r.column, r.unexpected_count) for r in failed] == [("warning", "municipality_name", 1)]
-    assert failed[0].examples == ("polisen/events_malmo_2023_2026.json line 1 value None",)
+    assert failed[0].examples == ("polisen/polisen_events_sweden_2023-03_2026-08.jsonl.gz line 220 value None",)
 
 
 def test_every_staging_and_mart_table_has_a_suite():

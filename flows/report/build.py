@@ -11,7 +11,7 @@ import duckdb
 from flows import stats
 from flows.config import PROJECT_DIR, Settings
 from flows.regions import slugify
-from flows.report import analysis, crime, marts, provenance, quality, series, survey
+from flows.report import analysis, crime, maps, marts, provenance, quality, series, survey, texts
 from flows.report.context import AreaReport, CrimeIndicator, Overview, Quality, SurveyIndicator
 from flows.report.geography import district_table
 from flows.report.marts import Scope, records
@@ -59,6 +59,7 @@ def _area(con: duckdb.DuckDBPyConnection, scope: Scope, area: dict, common: dict
         },
         source_use=provenance.source_use(con, area["area_id"], scope.municipality, used),
         source_notes=provenance.source_notes(common["sources"], crime_indicators, scope.year),
+        synthetic_notes=texts.synthetic_notes(crime_indicators, survey_indicators),
         **common,
     )
 
@@ -104,7 +105,6 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
         "year": year,
         "peers": scope.peer_names,
         "sources": files,
-        "has_synthetic": any(s["is_synthetic"] for s in files),
         "generated": date.today().isoformat(),
         "first_year": settings.first_trend_year,
         "quality": checks,
@@ -115,8 +115,13 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
         for area in records(con, "select * from mart_priority_areas order by area_number")
     ]
     homes = {m["indicator_id"] for m in built.membership if m["is_home_area"]}
+    totals = [ind for i, ind in built.crime.items() if i not in homes]
+    headline = next((i for i in totals if i.funnel_model is not None), None)
+    found = [maps.county_map(con, scope, headline), maps.district_map(con, scope)]
     return Overview(
-        totals=[ind for i, ind in built.crime.items() if i not in homes],
+        totals=totals,
+        maps=[m for m in found if m],
+        synthetic_notes=texts.synthetic_notes(list(built.crime.values()), list(built.survey.values())),
         areas=areas,
         geography=district_table(con, settings.municipality_code, year),
         **common,

@@ -3,6 +3,8 @@ report context names, from the data in the same context."""
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -61,7 +63,8 @@ def survey_trend(frame: pd.DataFrame, title_y: str) -> str:
 def funnel(points: pd.DataFrame, model: stats.Funnel, highlight: list[str]) -> str:
     """Funnel plot: every municipality's rate against its population, with the model's 95 % and 99,8 %
     limits (exact Poisson, or widened for overdispersion) around the municipalities' pooled rate."""
-    data = points[["region_name", "population", "rate_per_100k"]].dropna()
+    points = points.dropna(subset=["population", "rate_per_100k"])
+    data = points[["region_name", "population", "rate_per_100k"]]
     low, high = max(1000, data.population.min() * 0.8), data.population.max() * 1.2
     grid = np.geomspace(low, high, 40)
     limits = model.limits(grid).melt("population", var_name="limit", value_name="rate")
@@ -75,8 +78,10 @@ def funnel(points: pd.DataFrame, model: stats.Funnel, highlight: list[str]) -> s
     lines = (
         alt.Chart(limits).mark_line(color="#7f7f7f", strokeWidth=1).encode(x=x, y=y, detail="limit:N", strokeDash=dash)
     )
-    base = alt.Chart(data.rename(columns={"rate_per_100k": "rate"})).encode(x=x, y=y)
-    dots = base.mark_circle(size=14, color="#bdbdbd", opacity=0.8)
+    cloud = data.rename(columns={"rate_per_100k": "rate"}).assign(synthetic=points.is_synthetic.astype(bool))
+    real = alt.Chart(cloud[~cloud.synthetic]).encode(x=x, y=y).mark_circle(size=14, color="#8c8c8c", opacity=0.8)
+    demo = alt.Chart(cloud[cloud.synthetic]).encode(x=x, y=y).mark_point(size=14, color="#8c8c8c", filled=False)
+    dots = real + demo
     marked = data[data.region_name.isin(highlight)].rename(columns={"rate_per_100k": "rate"})
     accent = alt.Chart(marked).encode(x=x, y=y)
     chart = (
@@ -118,6 +123,61 @@ def event_patterns(by_hour: pd.DataFrame, by_month: pd.DataFrame) -> str:
     return _svg(alt.vconcat(heat, bars))
 
 
+def _signed_area(ring: list) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False)) / 2
+
+
+def d3_winding(geometry: dict) -> dict:
+    """A GeoJSON geometry with its rings wound as d3-geo (Vega) reads them: outer rings clockwise, holes
+    counter-clockwise. GeoJSON (RFC 7946) winds them the other way, which d3 draws as the whole globe."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    wound = [
+        [ring if (_signed_area(ring) < 0) == (i == 0) else ring[::-1] for i, ring in enumerate(polygon)]
+        for polygon in polygons
+    ]
+    return {"type": geometry["type"], "coordinates": wound if geometry["type"] == "MultiPolygon" else wound[0]}
+
+
+def area_map(figure) -> str:
+    """A map of areas coloured by a value, with a marker per area for where it lies against the funnel
+    limits (a shape, so that the classification never rests on colour alone)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": d3_winding(json.loads(r["geometry"])),
+            "properties": {"name": r["region"], "value": r["rate"]},
+        }
+        for r in figure.rows
+    ]
+    shapes = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#ffffff", strokeWidth=0.7).encode(
+        color=alt.Color(
+            "properties.value:Q", title=figure.value_label, scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(orient="bottom", format=",.0f"),
+        ),
+    )  # fmt: skip
+    marks = pd.DataFrame([{"lon": r["lon"], "lat": r["lat"], "side": r["side"]} for r in figure.rows])
+    markers = (
+        alt.Chart(marks)
+        .mark_point(filled=True, size=40, color="#1a1a1a", stroke="#ffffff", strokeWidth=0.8)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            shape=alt.Shape(
+                "side:N",
+                title="Mot trattdiagrammets gränser",
+                scale=alt.Scale(domain=list(MAP_SHAPES), range=list(MAP_SHAPES.values())),
+                legend=alt.Legend(orient="bottom", labelExpr=MAP_LEGEND),
+            ),
+        )
+    )
+    layers = shapes + markers if any(r["position"] for r in figure.rows) else shapes
+    return _svg(layers.properties(width=WIDTH, height=WIDTH * 0.9).project(type="mercator"))
+
+
+MAP_SHAPES = {"above": "triangle-up", "inside": "circle", "below": "triangle-down"}
+MAP_LEGEND = "{'above': 'över gränserna', 'inside': 'inom gränserna', 'below': 'under gränserna'}[datum.label]"
+
+
 def draw(overview: Overview) -> dict[str, str]:
     """Every chart the context names, as SVG text by its file name (charts/<area>-<indicator>.svg)."""
     svgs: dict[str, str] = {}
@@ -142,4 +202,6 @@ def draw(overview: Overview) -> dict[str, str]:
                 svgs[s.chart_file] = survey_trend(
                     pd.DataFrame(s.rows), "Procent" if s.unit == "procent" else "Index 0–6"
                 )
+    for figure in overview.maps:
+        svgs[figure.file] = area_map(figure)
     return svgs

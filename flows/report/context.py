@@ -44,6 +44,8 @@ class CrimeIndicator:
     change_3y_text: str = ""
     dispersion: Dispersion | None = None  # the series' own overdispersion, which the tests allow for
     riket_note: str = ""  # what riket's figure is (the municipalities' sum) and what it leaves out
+    synthetic_years: list[int] = field(default_factory=list)  # years of the municipality's own series from demo data
+    synthetic_municipalities: int = 0  # municipalities whose figure for the year is demo data (comparisons, funnel)
     level: str | None = None  # proposed grönt/gult/rött (flows/report/levels.py), never a decision
     level_rule: str = ""
     chart_data: pd.DataFrame | None = field(default=None, repr=False)  # all compared regions, for the chart
@@ -54,6 +56,11 @@ class CrimeIndicator:
     funnel_alt: str = ""
     chart_file: str = ""  # empty: no chart
     alt_text: str = ""
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether the municipality's own figures use demo data (then, and only then, the indicator is marked)."""
+        return bool(self.synthetic_years)
 
     @property
     def rate_group(self) -> str:
@@ -70,6 +77,17 @@ class CrimeIndicator:
     def highlighted(self) -> list[str]:
         """The regions marked in the funnel plot: the municipality and its peers."""
         return [c["region"] for c in self.comparison if c["kind"] in ("kommun", "peer")]
+
+
+@dataclass(frozen=True)
+class MapFigure:
+    """A map: its file, what it says (title, alt text) and the rows it draws, which are also its table."""
+
+    file: str
+    title: str
+    alt: str
+    value_label: str
+    rows: list[dict] = field(repr=False)  # region, rate, population, position, side, geometry, lon, lat
 
 
 @dataclass(frozen=True)
@@ -117,8 +135,15 @@ class Quality:
     quarantined: list[dict]
 
 
+class _Demo:
+    @property
+    def has_synthetic(self) -> bool:
+        """Whether any figure the report shows is demo data (synthetic_notes says which)."""
+        return bool(self.synthetic_notes)
+
+
 @dataclass(frozen=True)
-class AreaReport:
+class AreaReport(_Demo):
     area_id: str
     number: int
     slug: str
@@ -134,10 +159,10 @@ class AreaReport:
     local: list[SimpleSeries]
     events: list[SimpleSeries]
     sources: list[dict]
-    has_synthetic: bool
     generated: str
     first_year: int
     quality: Quality | None = None
+    synthetic_notes: list[str] = field(default_factory=list)  # exactly what of the report is demo data
     kolada: list[SimpleSeries] = field(default_factory=list)  # key figures fetched from Kolada, for comparison
     analysis: Analysis | None = None
     analysis_path: str = ""  # where the analysts' text for this area and year belongs
@@ -147,7 +172,7 @@ class AreaReport:
 
 
 @dataclass(frozen=True)
-class Overview:
+class Overview(_Demo):
     municipality: str
     municipality_code: str
     year: int
@@ -155,9 +180,10 @@ class Overview:
     totals: list[CrimeIndicator]
     areas: list[AreaReport]
     sources: list[dict]
-    has_synthetic: bool
     generated: str
     first_year: int
     quality: Quality | None = None
+    synthetic_notes: list[str] = field(default_factory=list)  # exactly what of the report is demo data
+    maps: list[MapFigure] = field(default_factory=list)  # the county's municipalities, the city's districts
     geography: dict | None = None  # published events per district and year, suppressed: {years, rows, ...}
     since_last: SinceLast | None = None  # what has changed since the last edition

@@ -96,7 +96,7 @@ def prepare(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Prepared]
     )
     everyone = con.execute(
         """
-        select indicator_id, region_code, region_name, population, rate_per_100k, reported_count
+        select indicator_id, region_code, region_name, population, rate_per_100k, reported_count, is_synthetic
         from mart_crime_indicators_by_region_year
         where region_type = 'kommun' and year = $year and population is not null
         """,
@@ -137,6 +137,7 @@ def _comparison(latest: pd.DataFrame, scope: Scope) -> list[dict]:
                 "count_basis": r.count_basis.iloc[0] if len(r) else None,
                 "bra_national_count": _cell(r, "bra_national_count", int),
                 "unplaced_count": _cell(r, "unplaced_count", int),
+                "is_synthetic": bool(r.is_synthetic.iloc[0]) if len(r) else False,
             }
         )
     return out
@@ -150,6 +151,7 @@ def _trend(own: pd.DataFrame) -> list[dict]:
             "rate": None if pd.isna(r.rate_per_100k) else float(r.rate_per_100k),
             "population": None if pd.isna(r.population) else int(r.population),
             "is_preliminary": bool(r.is_preliminary),
+            "is_synthetic": bool(r.is_synthetic),
         }
         for r in own.itertuples()
     ]
@@ -176,7 +178,11 @@ def _figures(p: Prepared, scope: Scope, facts: dict) -> dict:
     if len(p.funnel) > 2 and ind["is_headline"] and rate and population:
         model = stats.funnel(p.funnel.reported_count, p.funnel.population)
         position = model.position(rate, population)
-        funnel_text = f"{scope.municipality} {texts.FUNNEL_SV[position]}. {texts.funnel_method(model)}"
+        real = int((~p.funnel.is_synthetic.astype(bool)).sum())
+        funnel_text = (
+            f"{scope.municipality} {texts.FUNNEL_SV[position]}. {texts.funnel_method(model)}"
+            f"{texts.funnel_origin(real, len(p.funnel))}"
+        )
         out |= {
             "funnel_model": model,
             "funnel_text": funnel_text,
@@ -203,6 +209,7 @@ def indicator(p: Prepared, scope: Scope, change: stats.Change | None, change_3y:
         "population": _cell(cur, "population", int),
         "change_text": texts.change_text(change, ind["title_sv"].lower()),
     }
+    synthetic_years = [t["year"] for t in facts["trend"] if t["is_synthetic"]]
     return CrimeIndicator(
         indicator_id=ind["indicator_id"],
         title=ind["title_sv"],
@@ -228,6 +235,8 @@ def indicator(p: Prepared, scope: Scope, change: stats.Change | None, change_3y:
         trend=facts["trend"],
         comparison=comparison,
         riket_note=texts.riket_note(comparison[1]),
+        synthetic_years=synthetic_years,
+        synthetic_municipalities=int(p.funnel.is_synthetic.astype(bool).sum()) if len(p.funnel) else 0,
         chart_data=p.rows.assign(region_name=p.rows.region_code.map(scope.names)),
         funnel_data=p.funnel,
         breaks=p.breaks,

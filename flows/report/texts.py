@@ -108,6 +108,15 @@ def riket_note(riket: dict) -> str:
     )
 
 
+def funnel_origin(real: int, total: int) -> str:
+    if real == total:
+        return f" Alla {fmt.number(total)} kommuner har verkliga siffror."
+    return (
+        f" {fmt.number(real)} av {fmt.number(total)} kommuner har verkliga siffror; övriga "
+        f"{fmt.number(total - real)} är demodata och ritas som ofyllda ringar."
+    )
+
+
 def funnel_method(model) -> str:
     """Which limits the funnel plot draws, and why."""
     centre = fmt.number(model.centre, 1)
@@ -179,3 +188,38 @@ def survey_alt(title: str, unit: str, municipality: str, rows: list[dict], chang
         f"Diagram: {title.lower()} i {municipality} {rows[0]['year']}–{last['year']}. "
         f"Senaste mätningen {last['year']}: {value}{interval}. {change}"
     )
+
+
+def _years(years: list[int]) -> str:
+    years = sorted(set(years))
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def _grouped(items: list[tuple[str, list[int]]]) -> str:
+    """`DRG-01, ORG-01 (2015–2025); TRG-S01 (2019–2025)`: ids grouped by the years that are demo data."""
+    spans: dict[str, list[str]] = {}
+    for indicator_id, years in items:
+        spans.setdefault(_years(years), []).append(indicator_id)
+    return "; ".join(f"{', '.join(ids)} ({span})" for span, ids in spans.items())
+
+
+def synthetic_notes(crime: list, survey: list) -> list[str]:
+    """Exactly what of a report is demo data: the indicators whose own figures are, the municipalities with
+    demo figures in the comparisons and funnel plots of the others, and survey years."""
+    notes = []
+    own = [(i.indicator_id, i.synthetic_years) for i in crime if i.synthetic_years]
+    if own:
+        notes.append(f"anmälda brott för {_grouped(own)}")
+    others = max((i.synthetic_municipalities for i in crime if not i.synthetic_years), default=0)
+    if others:
+        notes.append(
+            f"i jämförelserna och trattdiagrammen för de övriga indikatorerna siffrorna för {fmt.number(others)} "
+            "kommuner (ofyllda ringar i trattdiagrammen, märkta demo i tabellerna)"
+        )
+    answers = [(s.indicator_id, [r["year"] for r in s.rows if r.get("is_synthetic")]) for s in survey]
+    answers = [(i, years) for i, years in answers if years]
+    if answers:
+        notes.append(f"trygghetsmätningens resultat för {_grouped(answers)}")
+    return notes

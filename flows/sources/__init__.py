@@ -15,6 +15,7 @@ import duckdb
 from flows import config
 from flows.landing import manifest
 from flows.sources import (
+    bra_categories,
     bra_kommun,
     bra_sol,
     catalogue,
@@ -32,9 +33,8 @@ __all__ = ["Batch", "Format", "IngestError", "SOURCES", "FORMATS", "detect", "cl
 
 # Detection tries the sources in this order; loading runs them in this order (the manifest first, so that a
 # raw file that differs from its recorded hash stops the build before anything is read).
-SOURCES: tuple[Source, ...] = tuple(
-    m.SOURCE for m in (meta, bra_sol, bra_kommun, scb, kolada, polisen, survey, local, reference, catalogue)
-)
+MODULES = (meta, bra_sol, bra_kommun, bra_categories, scb, kolada, polisen, survey, local, reference, catalogue)
+SOURCES: tuple[Source, ...] = tuple(m.SOURCE for m in MODULES)
 FORMATS: dict[str, Format] = {f.name: f for s in SOURCES for f in s.formats}
 _OWNER = {f.name: s for s in SOURCES for f in s.formats}
 SOURCE_FOLDERS = tuple(dict.fromkeys(f.source for f in FORMATS.values()))

@@ -1,9 +1,10 @@
 -- grain: one row per region_code, crime_label, year
--- Yearly BRÅ counts keyed by category label (menu ids differ between yearly and monthly menus). Three
--- bases, in order of preference: a yearly SOL row; the sum of a monthly export's twelve months (a year
--- with fewer months is not a year yet); BRÅ's municipality CSV (totals only). Within a basis a final
--- figure beats a preliminary one, and a newer export (load log) beats an older one: the load log keeps
--- both, the curated table the latest. `..` rows carry no count and are dropped.
+-- Yearly BRÅ counts keyed by category label (menu ids differ between yearly and monthly menus). A real
+-- figure always beats a synthetic (demo) one: `origin` says which each cell is. Then four bases, in order
+-- of preference: a yearly SOL row; the sum of a monthly export's twelve months (a year with fewer months is
+-- not a year yet); the derived table of headline categories; BRÅ's municipality CSV (totals only). Within a
+-- basis a final figure beats a preliminary one, and a newer export (load log) beats an older one: the load
+-- log keeps both, the curated table the latest. `..` rows carry no count and are dropped.
 with crime as (
     select * from stg_bra__reported_crime
     where count_status in ('value', 'zero')
@@ -14,8 +15,18 @@ totals as (
     where count_status in ('value', 'zero') and region_code is not null and year is not null
 ),
 
+categories as (
+    select * from stg_bra__municipality_categories
+    where count_status in ('value', 'zero') and year is not null
+),
+
 load_log as (
     select * from stg_meta__load_log
+),
+
+source_files as (
+    select source_file, case when is_synthetic then 'synthetic' else 'real' end as origin
+    from stg_meta__source_files
 ),
 
 regions as (
@@ -84,10 +95,26 @@ from_totals as (
         false as is_preliminary,
         totals.source_file,
         load_log.loaded_at,
-        3 as basis_rank,
+        4 as basis_rank,
         'municipality_csv' as basis
     from totals
     left join load_log on load_log.source_file = totals.source_file
+),
+
+from_categories as (
+    select
+        categories.region_code,
+        categories.crime_label,
+        categories.year,
+        categories.reported_count,
+        categories.is_preliminary,
+        categories.source_file,
+        load_log.loaded_at,
+        3 as basis_rank,
+        'municipality_categories' as basis
+    from categories
+    inner join regions on regions.region_code = categories.region_code
+    left join load_log on load_log.source_file = categories.source_file
 ),
 
 candidates as (
@@ -95,7 +122,15 @@ candidates as (
     union all
     select * from from_months
     union all
+    select * from from_categories
+    union all
     select * from from_totals
+),
+
+with_origin as (
+    select candidates.*, coalesce(source_files.origin, 'real') as origin
+    from candidates
+    left join source_files on source_files.source_file = candidates.source_file
 ),
 
 ranked as (
@@ -103,13 +138,14 @@ ranked as (
         *,
         row_number() over (
             partition by region_code, crime_label, year
-            order by is_preliminary asc, basis_rank asc, loaded_at desc nulls last, source_file desc
+            order by origin = 'synthetic' asc, is_preliminary asc, basis_rank asc, loaded_at desc nulls last,
+                source_file desc
         ) as rank_in_year
-    from candidates
+    from with_origin
 ),
 
 final as (
-    select region_code, crime_label, year, reported_count, is_preliminary, basis, source_file
+    select region_code, crime_label, year, reported_count, is_preliminary, basis, origin, source_file
     from ranked
     where rank_in_year = 1
 )

@@ -32,7 +32,7 @@ candidates as (
         places.place_name,
         places.district_name
     from events
-    inner join municipalities on municipalities.municipality_name = events.municipality_name
+    inner join municipalities on lower(municipalities.municipality_name) = lower(events.municipality_name)
     inner join places
         on places.municipality_code = municipalities.municipality_code
         and contains(lower(events.summary), lower(places.place_name))

@@ -5,7 +5,8 @@
 -- national total (bra_national_count) and the crimes it holds that no municipality has (unplaced_count).
 -- An indicator whose victims are a subgroup (the catalogue's denominator: children_0_17, women_18_plus) is
 -- per 100 000 of that subgroup where SCB's split folkmängd is there; otherwise per 100 000 of the whole
--- population, and `denominator` says which was used.
+-- population, and `denominator` says which was used. Each cell says whether its count and its population are
+-- real or synthetic (demo) figures: count_origin, population_origin; is_synthetic where either is.
 with counts as (
     select * from int_indicator_counts_by_region_year
 ),
@@ -26,21 +27,6 @@ indicators as (
     select * from stg_catalogue__indicators
 ),
 
-source_files as (
-    select * from stg_meta__source_files
-),
-
-count_synthetic as (
-    select
-        counts.indicator_id,
-        counts.region_code,
-        counts.year,
-        bool_or(coalesce(source_files.is_synthetic, false)) as is_synthetic
-    from counts
-    left join source_files on list_contains(string_split(counts.source_files, ', '), source_files.source_file)
-    group by counts.indicator_id, counts.region_code, counts.year
-),
-
 final as (
     select
         counts.indicator_id,
@@ -58,19 +44,22 @@ final as (
             as rate_per_100k,
         counts.count_basis,
         counts.bra_national_count,
-        case when counts.count_basis = 'municipal_sum' then counts.bra_national_count - counts.reported_count end
-            as unplaced_count,
+        -- only where both are real figures: a difference against a demo total would mean nothing
+        case
+            when counts.count_basis = 'municipal_sum' and counts.origin = 'real' and counts.bra_national_origin = 'real'
+                then counts.bra_national_count - counts.reported_count
+        end as unplaced_count,
         counts.is_preliminary,
-        count_synthetic.is_synthetic or coalesce(population.is_synthetic, false) as is_synthetic,
+        counts.origin as count_origin,
+        case when groups.population is null and population.is_synthetic then 'synthetic' else 'real' end
+            as population_origin,
+        counts.origin = 'synthetic' or (groups.population is null and coalesce(population.is_synthetic, false))
+            as is_synthetic,
         counts.source_files,
         coalesce(groups.source_file, population.source_file) as population_source_file
     from counts
     inner join indicators on indicators.indicator_id = counts.indicator_id
     inner join regions on regions.region_code = counts.region_code
-    inner join count_synthetic
-        on count_synthetic.indicator_id = counts.indicator_id
-        and count_synthetic.region_code = counts.region_code
-        and count_synthetic.year = counts.year
     left join population on population.region_code = counts.region_code and population.year = counts.year
     left join groups
         on groups.region_code = counts.region_code

@@ -9,7 +9,10 @@ areas as (
 ),
 
 components as (
-    select indicator_id, string_agg(component, ' + ' order by source_row) as components
+    select
+        indicator_id,
+        string_agg(component, ' + ' order by source_row) filter (where variant = 1) as components,
+        string_agg(component, ' + ' order by source_row) filter (where variant > 1) as alternative_components
     from stg_catalogue__indicator_components
     group by indicator_id
 ),
@@ -29,7 +32,8 @@ final as (
         indicators.denominator,
         indicators.is_headline,
         indicators.definition_sv,
-        components.components
+        components.components,
+        components.alternative_components
     from indicators
     left join areas on areas.area_id = indicators.area_id
     left join components on components.indicator_id = indicators.indicator_id

@@ -18,7 +18,7 @@ final as (
         cast(hour(events.event_at) as integer) as hour,
         count(*) as event_count
     from events
-    inner join municipalities on municipalities.municipality_name = events.municipality_name
+    inner join municipalities on lower(municipalities.municipality_name) = lower(events.municipality_name)
     group by
         municipalities.municipality_code, events.event_type, year(events.event_at), isodow(events.event_at),
         hour(events.event_at)

@@ -19,7 +19,7 @@ final as (
         min(events.published_at) as first_published_at,
         max(events.published_at) as last_published_at
     from events
-    inner join municipalities on municipalities.municipality_name = events.municipality_name
+    inner join municipalities on lower(municipalities.municipality_name) = lower(events.municipality_name)
     group by municipalities.municipality_code, events.event_type, year(events.published_at), month(events.published_at)
 )
 

@@ -1,4 +1,5 @@
 -- grain: one row per indicator_id, component
+-- variant: an indicator may be made of other components where its first set is not there (1 is the first).
 with source as (
     select * from raw.catalogue_indicator_components
 ),
@@ -7,6 +8,7 @@ final as (
     select
         indicator_id,
         trim(component) as component,
+        coalesce(try_cast(variant as integer), 1) as variant,
         source_file,
         source_row
     from source

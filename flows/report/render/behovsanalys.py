@@ -49,7 +49,7 @@ def _crime_row(ind: CrimeIndicator, area: AreaReport, area_caveats: list[str]) -
         caveats.append("Antalet speglar till stor del myndigheternas insatser.")
     if ind.is_preliminary:
         caveats.append("Preliminära uppgifter.")
-    if area.has_synthetic:
+    if ind.is_synthetic:
         caveats.append("Bygger på demodata.")
     return {
         "indicator_id": ind.indicator_id,
@@ -80,6 +80,7 @@ def _crime_row(ind: CrimeIndicator, area: AreaReport, area_caveats: list[str]) -
         "direction": ind.direction,
         "enforcement_driven": ind.is_enforcement_driven,
         "denominator": ind.denominator,
+        "origin": "synthetic" if ind.is_synthetic else "real",
     }
 
 
@@ -118,6 +119,7 @@ def _survey_row(s: SurveyIndicator, area: AreaReport, area_caveats: list[str]) -
         "direction": s.direction,
         "enforcement_driven": False,
         "denominator": None,
+        "origin": "synthetic" if s.latest["is_synthetic"] else "real",
     }
 
 
@@ -160,7 +162,7 @@ CSV_COLUMNS = [
     "peer_rank", "peers_compared", "caveats", "proposed_level", "level_rule", "level_is_proposal",
     "change_previous_year_q_value", "change_previous_year_fdr_verdict", "change_three_year_mean_q_value",
     "change_three_year_mean_fdr_verdict", "dispersion_phi", "direction", "enforcement_driven", "denominator",
-    "also_in_areas",
+    "also_in_areas", "origin",
 ]  # fmt: skip
 
 
