@@ -8,6 +8,9 @@
 2. Validation: the staging suite of the 27-category export (0,98 M rows) run by lagesbild's validation (the
    GX suite translated to SQL), beside the same checks written by hand as plain DuckDB SQL (target: at
    most 2×), and the same suite run by GX on pandas for reference.
+3. Police events: the bundled national archive of published events (84 530, gzip) read, staged and placed
+   in municipalities and districts, in a fresh process: seconds and peak memory (target: under 10 s and
+   500 MB on 2 cores).
 """
 
 from __future__ import annotations
@@ -103,7 +106,46 @@ def sql_checks(con, table: str, expectations_dir: Path = EXPECTATIONS_DIR) -> di
     return dict(zip(["rows", *[n for n in checks if n != "rows"]], row, strict=True)) | {"unique key": int(dup)}
 
 
+EVENTS_ONLY = """
+import resource, sys, time
+from pathlib import Path
+import duckdb
+from flows import config, db, sources
+from flows.sources import meta, polisen, reference
+from flows.sources.base import Batch
+raw = config.BUNDLED_RAW_DIR
+con = duckdb.connect()
+con.execute("set memory_limit = '1GB'")
+con.execute("create schema raw")
+t0 = time.perf_counter()
+by_format = sources.classify(raw)
+batch = Batch(raw, by_format, config.reference_dir(raw), config.CATALOGUE_DIR)
+rows = polisen.load(con, batch)["polisen_events"]
+read = time.perf_counter() - t0
+reference.load(con, batch)
+meta.load(con, batch)
+models = {m.name: m for m in db.models()}
+params = db.model_params(config.load())
+for name in ("stg_polisen__events", "stg_ref__municipalities", "stg_ref__districts", "int_police_events_located",
+             "mart_police_events_by_type_month", "mart_police_events_by_type_hour"):
+    db.run_model(con, models[name], params)
+placed = con.execute("select count(*) from mart_police_events_by_type_month").fetchone()[0]
+print(rows, read, time.perf_counter() - t0, placed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def events_bench() -> None:
+    out = subprocess.run([sys.executable, "-c", EVENTS_ONLY], capture_output=True, text=True, check=True)
+    rows, read, total, cells, peak = out.stdout.split()
+    print(
+        f"police events: {int(rows):,} events read in {float(read):.1f} s, staged and placed ({int(cells):,} "
+        f"municipality × type × month cells) in {float(total):.1f} s in all; peak memory {float(peak):,.0f} MB "
+        "(targets: under 10 s, under 500 MB)"
+    )
+
+
 def main(years: int = 10, period: str = "month", copies: int = 10) -> None:
+    events_bench()
     spec = generate.Spec(first_year=2025 - years + 1, last_year=2025, period=period)
     with tempfile.TemporaryDirectory(prefix="lagesbild-bench-") as tmp:
         raw, big = Path(tmp) / "raw", Path(tmp) / "big"

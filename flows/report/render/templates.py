@@ -9,7 +9,7 @@ import jinja2
 
 from flows import fmt
 from flows.config import TEMPLATES_DIR
-from flows.report.texts import KIND_SV, VERDICT_SV
+from flows.report.texts import KIND_SV, MONTHS_SV, VERDICT_SV
 
 
 def typst_string(value: object) -> str:
@@ -34,6 +34,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
     env.filters["ts"] = typst_string
     env.globals["verdict_sv"] = VERDICT_SV
     env.globals["kind_sv"] = KIND_SV
+    env.globals["months_sv"] = MONTHS_SV
     return env
 
 
