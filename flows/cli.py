@@ -215,6 +215,37 @@ def sql(
 
 
 @app.command()
+def plan(
+    kommun: Annotated[str, typer.Option(help="Municipality name or SCB code.")] = DEFAULT_MUNICIPALITY,
+    year: Annotated[int | None, typer.Option(help="The edition's year (default: the latest published).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace a draft that is there already.")] = False,
+) -> None:
+    """Write a draft åtgärdsplan (reports/atgardsplan/<kommun>/utkast_<year>.csv): one row per indicator the
+    published edition proposes gult or rött that no current measure covers. The register is never touched."""
+    from flows import regions
+    from flows.report import plan as planning
+
+    settings = config.load()
+    try:
+        code, name = regions.resolve(kommun, settings.raw_dir)
+    except regions.UnknownMunicipality as exc:
+        _fail(str(exc))
+        return
+    slug = regions.slugify(name)
+    found = sorted(settings.curated_dir.glob(f"behovsanalys_{slug}_*.json"))
+    wanted = settings.curated_dir / f"behovsanalys_{slug}_{year}.json" if year else (found[-1] if found else None)
+    if wanted is None or not wanted.exists() or not settings.db_path.exists():
+        _fail(f"no published lägesbild for {name}{' ' + str(year) if year else ''}: run `lagesbild run` first")
+        return
+    try:
+        path, rows = planning.plan(settings.db_path, wanted, settings.plans_dir, slug, code, force)
+    except planning.DraftExists as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"{path}: {len(rows)} indicator(s) proposed gult or rött without a current measure")
+
+
+@app.command()
 def generate() -> None:
     """Rewrite the synthetic demo files in data/raw/ (deterministic) and their manifest entries."""
     from flows.generate import generate_bundle

@@ -47,6 +47,7 @@ class Settings:
     reports_dir: Path
     catalogue_dir: Path
     analysis_dir: Path
+    plans_dir: Path  # the analysts' registers of measures (reports/atgardsplan/<kommun>/atgarder.csv)
     build_dir: Path  # the private builds: every layer, for checks and debugging; never published
     municipality_code: str = "1280"
     year: int | None = None  # None: the latest year with crime data for the municipality
@@ -96,6 +97,7 @@ def load(**overrides) -> Settings:
         "reports_dir": _env_path("LAGESBILD_REPORTS_DIR", PROJECT_DIR / "reports" / "out"),
         "catalogue_dir": CATALOGUE_DIR,
         "analysis_dir": PROJECT_DIR / "reports" / "analysis",
+        "plans_dir": PROJECT_DIR / "reports" / "atgardsplan",
         "validation_engine": engine,
         "source_urls": {
             source: os.environ.get(f"LAGESBILD_{source.upper()}_URL") or url

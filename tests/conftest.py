@@ -49,7 +49,7 @@ def bundled_db(tmp_path_factory) -> Path:
     """The bundled raw data loaded and modelled once (no Prefect): a DuckDB file for read-only tests."""
     path = tmp_path_factory.mktemp("bundled") / "lagesbild.duckdb"
     with db.connect(path) as connection:
-        sources.load_all(connection, RAW_DIR, CATALOGUE_DIR)
+        sources.load_all(connection, RAW_DIR, CATALOGUE_DIR, config.load().plans_dir)
         db.run_models(connection, db.LAYERS, MODEL_PARAMS)
     return path
 

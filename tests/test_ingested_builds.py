@@ -103,7 +103,7 @@ def test_round_trip_ingesting_the_bundled_files_gives_the_same_curated_tables(bu
     assert not (raw / "reference").exists()  # the bundled reference is used
     rebuilt = tmp_path / "rebuilt.duckdb"
     with db.connect(rebuilt) as con:
-        sources.load_all(con, raw, CATALOGUE_DIR)
+        sources.load_all(con, raw, CATALOGUE_DIR, load().plans_dir)
         db.run_models(con, db.LAYERS, MODEL_PARAMS)
     marts = [m.name for m in db.models() if m.layer == "marts" and m.name != "mart_source_files"]
     with duckdb.connect(str(bundled_db), read_only=True) as bundled, duckdb.connect(str(rebuilt)) as again:

@@ -1454,6 +1454,84 @@ def test_district_models_place_suppress_and_publish_sol_district_rows(con):
     ]
 
 
+def test_stg_measures__register_int_measure_indicators_and_mart_measures(con):
+    given(
+        con,
+        "raw.measures",
+        "atgard_id varchar, titel varchar, ansvarig varchar, omrade varchar, indikatorer varchar, start varchar, slut varchar, forvantad_riktning varchar, beskrivning varchar, source_file varchar, source_row integer",
+        [
+            (
+                "M-1",
+                "Stråk",
+                "Polisen",
+                "6",
+                "TRG-01, TRG-S01,",
+                "2023",
+                "",
+                "Minska",
+                "B",
+                "atgardsplan/malmo/atgarder.csv",
+                2,
+            ),
+            (
+                "M-2",
+                "Unga",
+                "Polisen",
+                "Unga i riskzon och unga kriminella",
+                "UNG-P01",
+                "2024",
+                "2027",
+                "oka",
+                "",
+                "atgardsplan/malmo/atgarder.csv",
+                3,
+            ),
+        ],
+    )
+    given(con, "raw.municipalities", "municipality_code varchar, municipality_name varchar", [("1280", "Malmö")])
+    given(
+        con,
+        "raw.catalogue_areas",
+        "area_id varchar, area_number varchar, slug varchar, title_sv varchar",
+        [
+            ("trygghet", "6", "trygghet-offentlig", "Trygghet"),
+            ("unga", "1", "unga-i-riskzon", "Unga i riskzon och unga kriminella"),
+        ],
+    )
+    register = run(
+        con,
+        "stg_measures__register",
+        "municipality_code, atgard_id, area_id, indicator_ids, start_year, end_text, end_year, expected_direction",
+        "atgard_id",
+    )
+    assert register == [
+        (
+            "1280",
+            "M-1",
+            "trygghet",
+            ["TRG-01", "TRG-S01"],
+            2023,
+            None,
+            None,
+            "minska",
+        ),  # by number; the id list trimmed
+        ("1280", "M-2", "unga", ["UNG-P01"], 2024, "2027", 2027, "oka"),  # by title
+    ]
+    given(con, "stg_catalogue__indicators", "indicator_id varchar, source varchar",
+          [("TRG-01", "bra"), ("TRG-S01", "survey"), ("UNG-P01", "polisen")])  # fmt: skip
+    links = run(
+        con, "int_measure_indicators", "atgard_id, indicator_id, position, is_measurable", "atgard_id, position"
+    )
+    assert links == [("M-1", "TRG-01", 1, True), ("M-1", "TRG-S01", 2, True), ("M-2", "UNG-P01", 1, False)]
+    given(
+        con, "stg_catalogue__areas", "area_id varchar, title_sv varchar", [("trygghet", "Trygghet"), ("unga", "Unga")]
+    )
+    rows = run(
+        con, "mart_measures", "atgard_id, area_title_sv, indicator_ids, n_measurable, start_year, end_year", "atgard_id"
+    )
+    assert rows == [("M-1", "Trygghet", "TRG-01,TRG-S01", 2, 2023, None), ("M-2", "Unga", "UNG-P01", 0, 2024, 2027)]
+
+
 def test_models_reference_only_earlier_layers():
     order = {name: i for i, name in enumerate(MODELS)}
     for model in MODELS.values():

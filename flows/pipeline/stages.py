@@ -58,7 +58,7 @@ def current_build(settings: Settings) -> Path:
 def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
     """Every raw file, the reference and the catalogue into the build's `raw` schema; rows per table."""
     with db.connect(db_path) as con:
-        return sources.load_all(con, settings.raw_dir, settings.catalogue_dir)
+        return sources.load_all(con, settings.raw_dir, settings.catalogue_dir, settings.plans_dir)
 
 
 def build_layer(db_path: Path, layers: tuple[str, ...], settings: Settings) -> dict[str, int]:

@@ -3,7 +3,7 @@ and geography, and per priority area its register and survey indicators, series,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -11,7 +11,7 @@ import duckdb
 from flows import stats
 from flows.config import PROJECT_DIR, Settings
 from flows.regions import slugify
-from flows.report import analysis, crime, maps, marts, provenance, quality, series, survey, texts
+from flows.report import analysis, crime, followup, maps, marts, provenance, quality, series, survey, texts
 from flows.report.context import AreaReport, CrimeIndicator, Overview, Quality, SurveyIndicator
 from flows.report.geography import district_table
 from flows.report.marts import Scope, records
@@ -52,6 +52,8 @@ def _area(con: duckdb.DuckDBPyConnection, scope: Scope, area: dict, common: dict
         kolada=kolada,
         analysis=text,
         analysis_path=text_path,
+        measures=[m for m in edition.measures if m.area_id == area["area_id"]],
+        has_plan=bool(edition.measures),
         references={
             m["indicator_id"]: {"note": m["note_sv"] or "", "home": edition.home_titles.get(m["indicator_id"])}
             for m in shown
@@ -73,6 +75,7 @@ class Edition:
     survey: dict[str, SurveyIndicator]
     membership: list[dict]  # area_id, indicator_id, is_home_area, note_sv, in the areas' display order
     home_titles: dict[str, str]  # indicator id → the title of its own area (none: an overview figure)
+    measures: list = field(default_factory=list)  # the åtgärdsplan's measures, followed up
 
 
 def edition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Edition:
@@ -83,14 +86,17 @@ def edition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Edition:
     adjusted = dict(zip(keys, stats.with_fdr(tests), strict=True))
     membership = records(con, "select * from mart_indicators_by_area order by area_id, indicator_id")
     titles = dict(con.execute("select area_id, title_sv from mart_priority_areas").fetchall())
+    built_crime = {
+        i: crime.indicator(p, scope, adjusted[(i, "change")], adjusted[(i, "change_3y")]) for i, p in crime_p.items()
+    }
+    built_survey = {i: survey.indicator(con, p, scope, adjusted[(i, "survey")]) for i, p in survey_p.items()}
+    indicator_titles = dict(con.execute("select indicator_id, title_sv from mart_indicator_catalogue").fetchall())
     return Edition(
-        crime={
-            i: crime.indicator(p, scope, adjusted[(i, "change")], adjusted[(i, "change_3y")])
-            for i, p in crime_p.items()
-        },
-        survey={i: survey.indicator(con, p, scope, adjusted[(i, "survey")]) for i, p in survey_p.items()},
+        crime=built_crime,
+        survey=built_survey,
         membership=membership,
         home_titles={m["indicator_id"]: titles[m["area_id"]] for m in membership if m["is_home_area"]},
+        measures=followup.followups(con, scope, built_crime, built_survey, indicator_titles),
     )
 
 
@@ -121,6 +127,8 @@ def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int)
     return Overview(
         totals=totals,
         maps=[m for m in found if m],
+        measures=built.measures,
+        has_plan=bool(built.measures),
         synthetic_notes=texts.synthetic_notes(list(built.crime.values()), list(built.survey.values())),
         areas=areas,
         geography=district_table(con, settings.municipality_code, year),

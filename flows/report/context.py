@@ -125,6 +125,40 @@ class SimpleSeries:
 
 
 @dataclass(frozen=True)
+class FollowupRow:
+    """One indicator of a measure: its value in the measure's start year and in the report year, the change."""
+
+    indicator_id: str
+    title: str
+    start_year: int
+    end_year: int
+    start_value: float | None
+    end_value: float | None
+    unit: str
+    change: Change | None
+    change_text: str
+    direction_text: str  # i förväntad riktning, mot förväntad riktning, ingen säkerställd förändring, ...
+    flags: list[str] = field(default_factory=list)  # data ended, a series break, not measurable, ...
+
+
+@dataclass(frozen=True)
+class MeasureFollowup:
+    """A measure of the åtgärdsplan (reports/atgardsplan/<kommun>/atgarder.csv) followed up."""
+
+    atgard_id: str
+    title: str
+    responsible: str
+    area_id: str
+    area_title: str
+    start_year: int
+    end_year: int | None
+    expected: str  # minska, öka, vara oförändrad
+    description: str
+    rows: list[FollowupRow]
+    flags: list[str] = field(default_factory=list)  # e.g. no indicator that can be followed up
+
+
+@dataclass(frozen=True)
 class Quality:
     """What was checked, what failed and what was quarantined: the Datakvalitet appendix."""
 
@@ -166,6 +200,8 @@ class AreaReport(_Demo):
     kolada: list[SimpleSeries] = field(default_factory=list)  # key figures fetched from Kolada, for comparison
     analysis: Analysis | None = None
     analysis_path: str = ""  # where the analysts' text for this area and year belongs
+    measures: list[MeasureFollowup] = field(default_factory=list)  # the åtgärdsplan's measures of this area
+    has_plan: bool = False  # whether the municipality has a register of measures at all
     references: dict[str, dict] = field(default_factory=dict)  # indicators of other areas shown here: {note, home}
     source_use: list[dict] = field(default_factory=list)  # each kind of source: used here or not, and why
     source_notes: list[str] = field(default_factory=list)  # källkritik: from the load log and the catalogue
@@ -185,5 +221,7 @@ class Overview(_Demo):
     quality: Quality | None = None
     synthetic_notes: list[str] = field(default_factory=list)  # exactly what of the report is demo data
     maps: list[MapFigure] = field(default_factory=list)  # the county's municipalities, the city's districts
+    measures: list[MeasureFollowup] = field(default_factory=list)  # every measure of the åtgärdsplan
+    has_plan: bool = False
     geography: dict | None = None  # published events per district and year, suppressed: {years, rows, ...}
     since_last: SinceLast | None = None  # what has changed since the last edition

@@ -51,8 +51,13 @@ def requirements(o: Overview) -> list[dict]:
          "where": "Trygghet och utsatthet, med 95 % konfidensintervall", "status": status(has_survey), "note": ""},
         {"requirement": "Källor och källkritik", "source": bra, "where": "Källor och definitioner, Datakvalitet",
          "status": "finns", "note": ""},
+        {"requirement": "Ställningstagande till behovet av åtgärder och en åtgärdsplan", "source": law,
+         "where": "Förslag till läge per indikator, behovsanalysexporten, Uppföljning av åtgärdsplanen",
+         "status": status(o.has_plan, True),
+         "note": (f"åtgärdsplanen har {len(o.measures)} åtgärder, som följs upp i varje område" if o.has_plan
+                  else "inget register över åtgärder (reports/atgardsplan); lagesbild plan skriver ett utkast")},
         {"requirement": "Koppling till åtgärder och uppföljning", "source": bra,
-         "where": "Stabila indikator-id, behovsanalysexporten, Vad har ändrats sedan förra lägesbilden",
-         "status": "delvis",
-         "note": "åtgärdsplanen själv ingår inte"},
+         "where": "Stabila indikator-id, Uppföljning av åtgärdsplanen, Vad har ändrats sedan förra lägesbilden",
+         "status": status(o.has_plan, True),
+         "note": "" if o.has_plan else "åtgärder saknas att följa upp"},
     ]  # fmt: skip

@@ -14,6 +14,7 @@ from flows.report.marts import has_table, records
 CHECK_SV = {
     "expect_table_row_count_to_be_between": "tabellen har rader",
     "expect_column_values_to_not_be_null": "{column} har ett värde",
+    "expect_column_values_to_be_null": "{column} förekommer inte",
     "expect_column_values_to_be_between": "{column} ligger inom {range}",
     "expect_column_values_to_be_in_set": "{column} har ett tillåtet värde",
     "expect_column_values_to_match_regex": "{column} har rätt format",

@@ -21,6 +21,7 @@ from flows.sources import (
     catalogue,
     kolada,
     local,
+    measures,
     meta,
     polisen,
     reference,
@@ -33,7 +34,9 @@ __all__ = ["Batch", "Format", "IngestError", "SOURCES", "FORMATS", "detect", "cl
 
 # Detection tries the sources in this order; loading runs them in this order (the manifest first, so that a
 # raw file that differs from its recorded hash stops the build before anything is read).
-MODULES = (meta, bra_sol, bra_kommun, bra_categories, scb, kolada, polisen, survey, local, reference, catalogue)
+MODULES = (
+    meta, bra_sol, bra_kommun, bra_categories, scb, kolada, polisen, survey, local, reference, catalogue, measures,
+)  # fmt: skip
 SOURCES: tuple[Source, ...] = tuple(m.SOURCE for m in MODULES)
 FORMATS: dict[str, Format] = {f.name: f for s in SOURCES for f in s.formats}
 _OWNER = {f.name: s for s in SOURCES for f in s.formats}
@@ -96,8 +99,11 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch, sources: tuple[Source, ..
     return counts
 
 
-def load_all(con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path) -> dict[str, int]:
-    """Every raw file, the reference and the catalogue into `raw.*`; row counts per raw table. A source that
+def load_all(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path, plans_dir: Path | None = None
+) -> dict[str, int]:
+    """Every raw file, the reference, the catalogue and the registers of measures (none: an empty register)
+    into `raw.*`; row counts per raw table. A source that
     is required (BRÅ's SOL exports, SCB's population) stops the build when none of its files is there."""
     by_format = classify(raw_dir)
     for source in SOURCES:
@@ -105,5 +111,5 @@ def load_all(con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path)
             raise IngestError(source.required.format(folder=raw_dir / source.formats[0].source))
     log = manifest.read_log(raw_dir)
     years = {r["path"]: int(r["period_from"][:4]) for r in log if r["format"] == bra_kommun.CSV.name}
-    batch = Batch(raw_dir, by_format, config.reference_dir(raw_dir), catalogue_dir, years, log)
+    batch = Batch(raw_dir, by_format, config.reference_dir(raw_dir), catalogue_dir, plans_dir, years, log)
     return load(con, batch)

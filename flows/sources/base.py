@@ -34,6 +34,7 @@ class Batch:
     by_format: dict[str, list[Path]]
     reference_dir: Path | None = None  # for the reference source
     catalogue_dir: Path | None = None  # for the catalogue source
+    plans_dir: Path | None = None  # for the register of measures (reports/atgardsplan)
     years: dict[str, int] = field(default_factory=dict)  # BRÅ municipality CSVs: year by relative path
     log: list[dict[str, str]] = field(default_factory=list)  # the load log, oldest first
 

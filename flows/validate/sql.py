@@ -24,6 +24,8 @@ def unexpected_sql(expectation: dict, i: int) -> tuple[str | None, list[str], di
     params: dict = {}
     if kind == "expect_column_values_to_not_be_null":
         cond, shown = f"{col} is null", [kw["column"]]
+    elif kind == "expect_column_values_to_be_null":
+        cond, shown = f"{col} is not null", [kw["column"]]
     elif kind == "expect_column_values_to_be_between":
         parts = []
         for key, op in (("min_value", "<"), ("max_value", ">")):

@@ -25,6 +25,9 @@ def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True) -> di
     timings["html"] = time.perf_counter() - t0
     if overview.geography:
         tables.write_geography_csv(overview.geography, out_dir / "geografi.csv")
+    if overview.measures:
+        tables.write_measures_csv(overview.measures, out_dir / "atgardsplan.csv")
+        tables.write_followup_csv(overview.measures, out_dir / "uppfoljning.csv")
     if render_pdf:
         t0 = time.perf_counter()
         pdf.write_pdfs(overview, out_dir, svgs)

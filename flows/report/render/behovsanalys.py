@@ -148,7 +148,10 @@ def rows(overview: Overview) -> list[dict]:
                 continue
             done.add(row["indicator_id"])
             also = [a for a in shown_in[row["indicator_id"]] if a != row["area_id"]]
-            out.append(common | row | {"also_in_areas": also})
+            linked = [
+                m.atgard_id for m in overview.measures if any(r.indicator_id == row["indicator_id"] for r in m.rows)
+            ]
+            out.append(common | row | {"also_in_areas": also, "atgarder": linked})
     return out
 
 
@@ -162,7 +165,7 @@ CSV_COLUMNS = [
     "peer_rank", "peers_compared", "caveats", "proposed_level", "level_rule", "level_is_proposal",
     "change_previous_year_q_value", "change_previous_year_fdr_verdict", "change_three_year_mean_q_value",
     "change_three_year_mean_fdr_verdict", "dispersion_phi", "direction", "enforcement_driven", "denominator",
-    "also_in_areas", "origin",
+    "also_in_areas", "origin", "atgarder",
 ]  # fmt: skip
 
 
@@ -174,6 +177,7 @@ def _flat(row: dict) -> dict:
     flat["dispersion_phi"] = row["change_previous_year"]["phi"]
     flat["peers_compared"] = " | ".join(row["peers_compared"])
     flat["also_in_areas"] = " | ".join(row["also_in_areas"])
+    flat["atgarder"] = " | ".join(row["atgarder"])
     flat["caveats"] = " | ".join(row["caveats"])
     return {c: flat.get(c) for c in CSV_COLUMNS}
 

@@ -9,6 +9,7 @@ import jinja2
 
 from flows import fmt
 from flows.config import TEMPLATES_DIR
+from flows.report.followup import CAUSATION_NOTE
 from flows.report.texts import KIND_SV, MONTHS_SV, VERDICT_SV
 
 
@@ -35,6 +36,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
     env.globals["verdict_sv"] = VERDICT_SV
     env.globals["kind_sv"] = KIND_SV
     env.globals["months_sv"] = MONTHS_SV
+    env.globals["causation_note"] = CAUSATION_NOTE
     return env
 
 
