@@ -70,14 +70,72 @@ def raw_copy(tmp_path) -> Path:
 SMALL_MUNICIPALITIES = ("1280", "0180", "1480", "1281")
 
 
+def _keep_only(raw: Path, codes: tuple[str, ...]) -> None:
+    """The real national files cut to the given municipalities (the manifest records the new hashes)."""
+    import gzip
+    import json
+
+    from flows.landing import manifest
+
+    names = {r["municipality_code"]: r["municipality_name"] for r in _reference_rows()}
+    wanted = {names[c].lower() for c in codes}
+    categories = raw / "bra" / "bra_kommun_6_categories_2015_2025_PARTIAL_167_kommuner.csv"
+    lines = categories.read_text(encoding="utf-8").splitlines()
+    categories.write_text("\n".join([lines[0], *(x for x in lines[1:] if x[:4] in codes)]) + "\n", encoding="utf-8")
+    archive = raw / "polisen" / "polisen_events_sweden_2023-03_2026-08.jsonl.gz"
+    with gzip.open(archive, "rt", encoding="utf-8") as f:
+        parsed = [(line, json.loads(line)) for line in f]
+    events = [
+        line
+        for line, e in parsed
+        if (e["location"]["name"] or "").lower() in wanted or e["name"].rsplit(", ", 1)[-1].lower() in wanted
+    ]
+    with gzip.open(archive, "wt", encoding="utf-8") as f:
+        f.writelines(events)
+    rows = {r["path"]: r for r in manifest.read(raw)}
+    for path in (categories, archive):
+        rel = path.relative_to(raw).as_posix()
+        rows[rel] = rows[rel] | {"sha256": manifest.sha256_of(path)}
+    manifest.write(raw, list(rows.values()))
+
+
+def _reference_rows() -> list[dict]:
+    import csv
+
+    with open(RAW_DIR / "reference" / "kommuner.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 @pytest.fixture(scope="session")
 def small_raw(tmp_path_factory) -> Path:
-    """data/raw with the demo files regenerated for four municipalities only: same formats, fewer rows."""
+    """data/raw for four municipalities only: the demo files regenerated for them and the real national files
+    cut to them; same formats, fewer rows."""
     from flows import generate
 
     raw = _writable_copy(RAW_DIR, tmp_path_factory.mktemp("small") / "raw")
     generate.generate_bundle(raw, generate.Spec(municipality_codes=SMALL_MUNICIPALITIES))
+    _keep_only(raw, SMALL_MUNICIPALITIES)
     return raw
+
+
+@pytest.fixture(scope="session")
+def bundled_overview(bundled_db):
+    """The report context of Malmö 2025 on the bundled build, built once for the tests that only read it."""
+    from flows.config import load
+    from flows.report import build
+
+    with db.connect(bundled_db, read_only=True) as connection:
+        return build.build_context(connection, load(), 2025)
+
+
+@pytest.fixture(scope="session")
+def bundled_rendered(bundled_overview, tmp_path_factory) -> Path:
+    """That context rendered once (HTML, charts and CSV; no PDF)."""
+    from flows.report.render import render_all
+
+    out = tmp_path_factory.mktemp("rendered")
+    render_all(bundled_overview, out, render_pdf=False)
+    return out
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from flows import db
 from flows.config import load
-from flows.report import build, crime, texts
+from flows.report import crime, texts
 from flows.report.marts import scope
 
 
@@ -21,8 +21,8 @@ def con(bundled_db):
 
 
 @pytest.fixture(scope="module")
-def overview(con):
-    return build.build_context(con, load(), 2025)
+def overview(bundled_overview):
+    return bundled_overview
 
 
 def _series(con, indicator_id: str, region: str = "1280") -> pd.DataFrame:

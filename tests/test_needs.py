@@ -6,9 +6,7 @@ import json
 import jsonschema
 import pytest
 
-from flows import db
-from flows.config import load
-from flows.report import build, levels, texts
+from flows.report import levels, texts
 from flows.report.render import behovsanalys
 from flows.stats import Change, poisson_rate_change
 
@@ -69,9 +67,8 @@ def test_no_enforcement_driven_indicator_has_a_level(overview):
 
 
 @pytest.fixture(scope="module")
-def overview(bundled_db):
-    with db.connect(bundled_db, read_only=True) as con:
-        return build.build_context(con, load(), 2025)
+def overview(bundled_overview):
+    return bundled_overview
 
 
 def test_three_year_comparison_uses_summed_counts_and_populations(overview):

@@ -32,7 +32,7 @@ def _real(kommun: str, key: str) -> dict[int, int]:
                 if r["kommun"] == kommun and r["key"] == key}  # fmt: skip
 
 
-def test_malmos_total_is_the_real_file_and_carries_no_demo_mark(con, tmp_path):
+def test_malmos_total_is_the_real_file_and_carries_no_demo_mark(con, bundled_overview, bundled_rendered):
     mart = dict(
         con.execute(
             "select year, reported_count from mart_crime_indicators_by_region_year "
@@ -45,11 +45,10 @@ def test_malmos_total_is_the_real_file_and_carries_no_demo_mark(con, tmp_path):
         "where indicator_id in ('ALL-01', 'ALL-02', 'ALL-03', 'ALL-04', 'TRG-02', 'TRG-06') and region_code = '1280'"
     ).fetchall()
     assert origins == [("real", "real", False)]
-    overview = build.build_context(con, load(), 2025)
+    overview = bundled_overview
     total = next(i for i in overview.totals if i.indicator_id == "ALL-01")
     assert (total.is_synthetic, total.count, total.rate) == (False, 59355, 16183.0)  # BRÅ: 16 183 per 100 000
-    render_all(overview, tmp_path, render_pdf=False)
-    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    html = (bundled_rendered / "index.html").read_text(encoding="utf-8")
     heading = html[html.index('<section class="indicator" id="ALL-01">') :].split("</h3>", 1)[0]
     assert "demodata" not in heading
     drugs = next(i for i in overview.totals if i.indicator_id == "ALL-04")
@@ -82,15 +81,14 @@ def test_lund_and_goteborg_get_tid_from_real_events(con, tmp_path, code, name):
     assert "räknas därför aldrig om till tal per invånare" in html
 
 
-def test_the_skane_map_is_drawn_with_its_table(con, tmp_path):
-    overview = build.build_context(con, load(), 2025)
+def test_the_skane_map_is_drawn_with_its_table(bundled_overview, bundled_rendered):
+    overview, tmp_path = bundled_overview, bundled_rendered
     county = overview.maps[0]
     assert county.title == "Totalt antal anmälda brott per 100 000 invånare 2025, Skåne län"
     assert len(county.rows) == 33 and {r["side"] for r in county.rows} <= {"above", "inside", "below"}
     malmo = next(r for r in county.rows if r["region"] == "Malmö")
     total = next(i for i in overview.totals if i.indicator_id == "ALL-01")
     assert malmo["rate"] == total.rate
-    render_all(overview, tmp_path, render_pdf=False)
     svg = (tmp_path / county.file).read_text(encoding="utf-8")
     assert svg.startswith("<svg") and svg.count("<path") > 33
     html = (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -10,7 +10,6 @@ import pytest
 from flows import db, regions, stats
 from flows.config import load
 from flows.report import build, law, marts, survey, texts
-from flows.report.render import render_all
 from flows.report.render.html import render_html
 from flows.report.render.pdf import compile_pdf, render_typst
 from flows.report.render.templates import typst_string
@@ -19,16 +18,15 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def overview(bundled_db):
+def overview(bundled_db, bundled_overview):
     with db.connect(bundled_db, read_only=True) as con:
-        return build.build_context(con, load(), marts.latest_year(con, "1280"))
+        assert marts.latest_year(con, "1280") == bundled_overview.year == 2025
+    return bundled_overview
 
 
 @pytest.fixture(scope="module")
-def rendered(overview, tmp_path_factory):
-    out = tmp_path_factory.mktemp("report")
-    render_all(overview, out, render_pdf=False)
-    return out
+def rendered(bundled_rendered):
+    return bundled_rendered
 
 
 def _area(overview, area_id):
