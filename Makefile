@@ -7,10 +7,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format generate clean system-deps server serve
+.PHONY: run test bench lint format generate clean system-deps server serve serve-reports
 
+# YEAR=2024 make run adds that year's edition beside the others; KOMMUN=Lund make run another municipality.
 run: $(STAMP)
-	$(BIN)/lagesbild run
+	$(BIN)/lagesbild run $(if $(KOMMUN),--kommun "$(KOMMUN)") $(if $(YEAR),--year $(YEAR))
+
+# The report site (reports/out/) on http://127.0.0.1:8000/ until stopped.
+serve-reports: $(STAMP)
+	$(BIN)/lagesbild serve-reports
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest
@@ -45,12 +50,15 @@ $(STAMP): $(UV) pyproject.toml uv.lock
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON)
 	touch $(STAMP)
 
-# pdftotext (poppler-utils) lets the tests read the text of the generated PDFs.
+# pdftotext (poppler-utils) lets the tests read the text of the generated PDFs; Debian's chromium is the
+# browser the accessibility test drives (axe-core, 1 280 and 390 px).
+SYSTEM_PACKAGES := $(if $(shell command -v pdftotext),,poppler-utils) $(if $(shell command -v chromium),,chromium)
 system-deps:
-	@command -v pdftotext >/dev/null || { \
-	  echo "installing poppler-utils (pdftotext)"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq poppler-utils >/dev/null; fi; }
+	@if [ -n "$(strip $(SYSTEM_PACKAGES))" ]; then \
+	  echo "installing $(strip $(SYSTEM_PACKAGES))"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	fi
 
 clean:
 	rm -rf $(VENV) $(UV_HOME) reports/out data/curated/*.duckdb data/curated/*.parquet .prefect

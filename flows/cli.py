@@ -245,6 +245,26 @@ def plan(
     typer.echo(f"{path}: {len(rows)} indicator(s) proposed gult or rött without a current measure")
 
 
+@app.command("serve-reports")
+def serve_reports(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8000,
+) -> None:
+    """Serve the report site (reports/out/) on 127.0.0.1 for a quick look, until stopped with Ctrl-C."""
+    from flows.report.render import site
+
+    reports_dir = config.load().reports_dir
+    if not (reports_dir / "index.html").exists():
+        _fail(f"{reports_dir / 'index.html'} does not exist yet: run `lagesbild run` first")
+    server = site.server(reports_dir, port)
+    typer.echo(f"serving {reports_dir} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @app.command()
 def generate() -> None:
     """Rewrite the synthetic demo files in data/raw/ (deterministic) and their manifest entries."""

@@ -59,6 +59,7 @@ class Settings:
     validation_engine: str = "sql"
     source_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCE_URLS))
     debug: bool = False
+    contact: str = ""  # where readers report an accessibility problem (an address or a page), in the site
 
     @property
     def db_path(self) -> Path:
@@ -104,6 +105,7 @@ def load(**overrides) -> Settings:
             for source, url in DEFAULT_SOURCE_URLS.items()
         },
         "debug": bool(os.environ.get("LAGESBILD_DEBUG")),
+        "contact": os.environ.get("LAGESBILD_CONTACT", ""),
     }
     merged = base | {k: v for k, v in overrides.items() if v is not None}
     if "build_dir" not in merged:  # beside the curated folder, not inside what is published

@@ -130,14 +130,38 @@ def bundled_overview(bundled_db):
 
 @pytest.fixture(scope="session")
 def bundled_rendered(bundled_overview, tmp_path_factory) -> Path:
-    """That context rendered once (HTML, charts and CSV; no PDF)."""
-    from flows.report.render import render_all
+    """That context rendered once (HTML, charts and CSV; no PDF) as the edition folder of a site
+    (<site>/malmo/2025/, with the start page and the municipality's page written)."""
+    from flows.report.render import render_all, site
 
-    out = tmp_path_factory.mktemp("rendered")
+    root = tmp_path_factory.mktemp("site")
+    out = root / "malmo" / "2025"
+    out.mkdir(parents=True)
     render_all(bundled_overview, out, render_pdf=False)
+    site.write_listings(root)
     return out
 
 
 @pytest.fixture
 def small_raw_copy(small_raw, tmp_path) -> Path:
     return _writable_copy(small_raw, tmp_path / "raw")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The browser tests run last: their audit runs in the background meanwhile (tests/browser_audit.py)."""
+    items.sort(key=lambda item: item.path.name == "test_browser.py")
+
+
+@pytest.fixture(scope="session")
+def site_audit(bundled_rendered):
+    """The browser audit of the bundled site, running in its own thread from the moment it is asked for."""
+    from tests import browser_audit
+
+    return browser_audit.start(bundled_rendered.parent.parent)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_the_browser_audit_early(request):
+    """Ask for the audit at the first test when the browser tests are in this run, so it overlaps the rest."""
+    if any(item.path.name == "test_browser.py" for item in request.session.items):
+        request.getfixturevalue("site_audit")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -39,12 +40,14 @@ def test_flow_writes_overview_six_areas_and_pdfs(published):
     settings, index = published
     assert index == settings.reports_dir / "malmo" / "2025" / "index.html"
     out = index.parent
-    assert len(list(out.glob("*.html"))) == 8  # overview, six areas, the law page
+    # overview, six areas, the law page, the source files, the accessibility statement
+    assert len(list(out.glob("*.html"))) == 10
     pdfs = sorted(p.name for p in out.glob("*.pdf"))
     assert pdfs == [
         "drogforebyggande-insatser.pdf",
         "organiserad-brottslighet.pdf",
         "oversikt.pdf",
+        "sammanfattning.pdf",
         "stod-till-brottsutsatta.pdf",
         "trygghet-offentlig-miljo-och-trafik.pdf",
         "unga-i-riskzon.pdf",
@@ -63,6 +66,50 @@ def test_pdf_text_keeps_swedish_letters(published):
     assert "Sida 1 av" in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_summary_for_the_namnd_is_two_pages_naming_every_areas_levels(published, bundled_overview):
+    from flows.report.render import sectiontables
+
+    settings, index = published
+    pdf = index.parent / "sammanfattning.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+([12])$", info, re.M) and "Tagged:          yes" in info
+    text = _pdf_text(pdf)
+    titles = [f"{a.number}. {a.title}: indikatorerna 2025" for a in bundled_overview.areas]
+    starts = [text.index(t) for t in titles]
+    assert starts == sorted(starts)
+    ends = [*starts[1:], text.index("Säkerställda förändringar")]
+    for area, start, end in zip(bundled_overview.areas, starts, ends, strict=True):
+        rows = sectiontables.summary(area).rows
+        shown = re.findall(r"\b(grönt|gult|rött)\s*$", text[start:end], re.M)
+        assert sorted(shown) == sorted(r["level"] for r in rows if r["level"]) and rows, area.slug
+    assert "Att tänka på" in text and "inte alla begångna brott" in text
+    assert "Källor" in text and "BRÅ (Brottsförebyggande rådet)" in text
+
+
+def test_every_pdf_shows_its_title_keeps_bookmarks_and_links_its_sources(published):
+    settings, index = published
+    for pdf in sorted(index.parent.glob("*.pdf")):
+        raw = pdf.read_bytes()
+        assert b"/DisplayDocTitle true" in raw and b"/Outlines" in raw and b"/Lang(sv-SE)" in raw, pdf.name
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert re.search(r"^Title:\s+Lägesbild Malmö 2025", info, re.M) or "Malmö 2025" in info, pdf.name
+    area = (index.parent / "trygghet-offentlig-miljo-och-trafik.pdf").read_bytes()
+    assert b"/URI(https://statistik.bra.se/" in area and b"/URI(https://polisen.se/api/events)" in area
+
+
+def test_an_area_pdf_holds_what_its_page_holds(published):
+    settings, index = published
+    text = _pdf_text(index.parent / "trygghet-offentlig-miljo-och-trafik.pdf")
+    html = (index.parent / "trygghet-offentlig-miljo-och-trafik.html").read_text(encoding="utf-8")
+    for fact in ("Förslag till läge:", "Tid: veckodag, timme och månad", "95 % konfidensintervall", "svarande"):
+        assert fact in text and fact.replace(" % ", "\u00a0% ") in html.replace("&nbsp;", "\u00a0"), fact
+    assert re.search(r"januari\s+\d+", text)  # months by name in the Tid table
 
 
 def test_every_mart_has_a_parquet_file_and_numbers_are_right(published):
@@ -154,13 +201,13 @@ def test_a_suppressed_cell_reads_the_same_in_html_pdf_csv_and_parquet(published)
         ".." if c[3] == "suppressed" else "0" if c[3] == "zero" else str(c[2]) for c in cells if c[0] == district
     ]
 
-    with open(index.parent / "geografi.csv", encoding="utf-8-sig", newline="") as f:
+    with open(index.parent / "data" / "geografi.csv", encoding="utf-8-sig", newline="") as f:
         rows = {r[0]: r[1:] for r in csv.reader(f, delimiter=";")}
-    assert rows["stadsdel"] == [str(y) for y in years]
+    assert rows["Stadsdel"] == [str(y) for y in years]
     assert rows[district] == expected
 
     html = index.read_text(encoding="utf-8")
-    row = re.search(rf"<tr><td>{re.escape(district)}</td>(.*?)</tr>", html).group(1)
+    row = re.search(rf'<tr><th scope="row">{re.escape(district)}</th>(.*?)</tr>', html).group(1)
     assert re.findall(r'<td class="n">(.*?)</td>', row) == expected
 
     pdf = subprocess.run(

@@ -56,7 +56,7 @@ def test_lund_is_built_from_ingested_files_alone(lund):
     html = index.read_text(encoding="utf-8")
     assert "Lund" in re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
     areas = sorted(p.name for p in index.parent.glob("*.html"))
-    assert len(areas) == 8  # the overview, six areas and the law page
+    assert len(areas) == 10  # the overview, six areas, the law page, the source files, accessibility
 
     # the yearly total is the sum of the monthly export's twelve months for Lund
     sol = (
@@ -81,12 +81,16 @@ def test_lund_is_built_from_ingested_files_alone(lund):
 
     # a fetched Kolada key figure is shown beside the lägesbild's own figures, and counted as a source used
     safety = (index.parent / "trygghet-offentlig-miljo-och-trafik.html").read_text(encoding="utf-8")
-    kolada = safety[safety.index("<h2>Nyckeltal från Kolada</h2>") :]
-    assert '<tr><td>2024</td><td class="n">842,5</td><td></td></tr>' in kolada
-    assert "<tr><td>Kolada (RKA), nyckeltal</td><td>ja</td>" in safety
+    kolada = safety[safety.index('<h2 id="kolada">Nyckeltal från Kolada</h2>') :]
+    assert '<tr><th scope="row">2024</th><td class="n">842,5</td><td></td></tr>' in kolada
+    assert '<tr><th scope="row">Kolada (RKA), nyckeltal</th><td>ja</td>' in safety
 
     # källkritik from the load log: what each file was, its rows and period, when it was taken in
-    area = next(p for p in index.parent.glob("*.html") if p.name not in ("index.html", "lag.html"))
+    area = next(
+        p
+        for p in index.parent.glob("*.html")
+        if p.name not in ("index.html", "lag.html", "kallor.html", "tillganglighet.html")
+    )
     text = area.read_text(encoding="utf-8")
     assert re.search(
         r"BRÅ SOL Databasfil \(text\): Databasfil.txt \([\d\u00a0 ]+ rader, 2016-01–2025-12\), inläst \d{4}-\d{2}-\d{2}\.",

@@ -115,5 +115,5 @@ def test_export_rows_carry_the_report_numbers(overview, tmp_path):
     assert "Anmälda brott, inte alla begångna brott." in row["caveats"]
     support = [r for r in rows.values() if r["area_id"] == "stod-brottsutsatta"]
     assert support and all(
-        any(c.startswith("Det finns ingen bra statistisk indikator") for c in r["caveats"]) for r in support
+        any(c.startswith("Indikatorerna visar hur många som kan behöva stöd") for c in r["caveats"]) for r in support
     )

@@ -31,7 +31,7 @@ def _consistent(settings: Settings) -> str:
     parquet = {p.stem for p in settings.curated_dir.glob("mart_*.parquet")}
     assert parquet == marts and all(p.resolve().parent == current for p in settings.curated_dir.glob("*.parquet"))
     reports = (settings.reports_dir / "malmo" / "2025").resolve()
-    assert (reports / publish.COMPLETE).exists() and len(list(reports.glob("*.html"))) == 8
+    assert (reports / publish.COMPLETE).exists() and len(list(reports.glob("*.html"))) == 10
     return current.name
 
 

@@ -4,6 +4,7 @@ Polisen's national archive gives every municipality its Tid, and the county map 
 from __future__ import annotations
 
 import csv
+from html import escape
 
 import duckdb
 import pytest
@@ -92,8 +93,8 @@ def test_the_skane_map_is_drawn_with_its_table(bundled_overview, bundled_rendere
     svg = (tmp_path / county.file).read_text(encoding="utf-8")
     assert svg.startswith("<svg") and svg.count("<path") > 33
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert f'<figure role="img" aria-label="{county.alt}">' in html
-    assert "<caption>Totalt antal anmälda brott per 100 000 invånare 2025, Skåne län</caption>" in html
+    assert f'<figcaption id="c-karta-1">{escape(county.alt)}' in html and 'aria-labelledby="c-karta-1"' in html
+    assert ">Totalt antal anmälda brott per 100 000 invånare 2025, Skåne län: värde per område</caption>" in html
     assert "Mot trattdiagrammets gränser" in html
 
 

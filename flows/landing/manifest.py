@@ -9,7 +9,7 @@ from pathlib import Path
 MANIFEST_NAME = "MANIFEST.csv"
 FIELDS = ["path", "kind", "source", "url", "licence", "extracted", "sha256", "description"]
 
-SYNTHETIC_SOURCE = "lagesbild demo generator (flows/generate.py, fixed seed)"
+SYNTHETIC_SOURCE = "lagesbild demogenerator (flows/generate.py, samma frö ger samma filer)"
 SYNTHETIC_DESCRIPTIONS = {
     "bra/Databasfil_anmalda_brott_ar_demo.txt": (
         "Demodata: anmälda brott per kategori, kommun och år 2015–2025 i BRÅ SOL-format, "

@@ -17,7 +17,7 @@ from flows.config import DB_NAME, Settings
 from flows.pipeline import publish
 from flows.regions import slugify
 from flows.report import build, marts
-from flows.report.render import behovsanalys, editions, render_all
+from flows.report.render import behovsanalys, editions, render_all, site
 
 VERSIONS_DIR = ".versions"
 CURRENT = "current"
@@ -133,7 +133,8 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
     final.parent.mkdir(parents=True, exist_ok=True)
     version = Path(tempfile.mkdtemp(prefix=f".{year}.{publish.new_version_id()}", dir=final.parent))
     try:
-        timings = render_all(overview, version, render_pdf=settings.render_pdf)
+        timings = render_all(overview, version, render_pdf=settings.render_pdf, contact=settings.contact)
+        behovsanalys.write(overview, version, slug)
         behovsanalys.write(overview, settings.curated_dir, slug)
         (version / publish.COMPLETE).write_text("rendered\n", encoding="utf-8")
         publish.swap_symlink(final, version)
@@ -142,4 +143,5 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
         raise
     editions.save(overview, settings.curated_dir, slug)
     publish.prune(final.parent, f".{year}.", keep={version})
+    site.write_listings(settings.reports_dir)
     return final / "index.html", timings

@@ -207,7 +207,7 @@ def indicator(p: Prepared, scope: Scope, change: stats.Change | None, change_3y:
         "trend": _trend(own),
         "rate": rate,
         "population": _cell(cur, "population", int),
-        "change_text": texts.change_text(change, ind["title_sv"].lower()),
+        "change_text": texts.change_text(change, texts.in_sentence(ind["title_sv"])),
     }
     synthetic_years = [t["year"] for t in facts["trend"] if t["is_synthetic"]]
     return CrimeIndicator(

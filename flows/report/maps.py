@@ -9,16 +9,10 @@ import json
 import duckdb
 
 from flows import fmt
+from flows.report import texts
 from flows.report.context import CrimeIndicator, MapFigure
 from flows.report.marts import Scope, records
 
-POSITION_SV = {
-    "above_998": "över 99,8-procentsgränsen",
-    "above_95": "över 95-procentsgränsen",
-    "inside": "inom gränserna",
-    "below_95": "under 95-procentsgränsen",
-    "below_998": "under 99,8-procentsgränsen",
-}
 SHAPE = {"above": "triangle-up", "inside": "circle", "below": "triangle-down"}
 
 
@@ -59,7 +53,7 @@ def county_map(con: duckdb.DuckDBPyConnection, scope: Scope, headline: CrimeIndi
                 "region": r["name"],
                 "rate": r["rate_per_100k"],
                 "population": r["population"],
-                "position": POSITION_SV[position],
+                "position": texts.POSITION_SV[position],
                 "side": position.split("_")[0],
                 "is_synthetic": bool(r["is_synthetic"]),
                 "geometry": r["geometry"],
@@ -70,7 +64,8 @@ def county_map(con: duckdb.DuckDBPyConnection, scope: Scope, headline: CrimeIndi
     top, low = max(table, key=lambda t: t["rate"]), min(table, key=lambda t: t["rate"])
     counts = {side: sum(t["side"] == side for t in table) for side in SHAPE}
     alt = (
-        f"Karta: {county}s {len(table)} kommuner färgade efter {headline.title.lower()} per 100 000 invånare "
+        f"Karta: {county}s {len(table)} kommuner färgade efter {texts.in_sentence(headline.title)} "
+        "per 100 000 invånare "
         f"{scope.year}, mörkare är högre. Högst {top['region']} ({fmt.number(top['rate'], 1)}), lägst "
         f"{low['region']} ({fmt.number(low['rate'], 1)}). Mot trattdiagrammets gränser: {counts['above']} över "
         f"(triangel uppåt), {counts['inside']} inom (ring) och {counts['below']} under (triangel nedåt)."

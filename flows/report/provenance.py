@@ -43,7 +43,8 @@ def source_notes(files: list[dict], crime: list[CrimeIndicator], year: int) -> l
                 f"inläst {src['loaded_at']:%Y-%m-%d}."
             )
         elif src["kind"] == "synthetic":
-            notes.append(f"{src['source_file']} är demodata, inte uppgifter om verkligheten.")
+            what = (src["description"] or "").removeprefix("Demodata: ")
+            notes.append(f"Demodata, inte uppgifter om verkligheten: {what}.")
     preliminary = [i.title for i in crime if i.count is not None and i.is_preliminary]
     if preliminary:
         notes.append(

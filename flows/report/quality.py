@@ -4,6 +4,7 @@ the validation wrote, each check described in Swedish."""
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 
@@ -47,6 +48,20 @@ def describe_check_sv(expectation: str, column: str, kwargs_json: str) -> str:
     return template.format(column=column.replace(",", ", "), range=bound_range)
 
 
+EXAMPLE_WORDS = {"line": "rad", "row": "rad", "value": "värde", "key": "nyckel", "row(s)": "rader",
+                 "True": "sant", "False": "falskt", "None": "tomt"}  # fmt: skip
+
+
+def examples_sv(examples: str | None) -> str:
+    """The validator's examples (`x.csv line 4 value 0.2808988764044944`) in Swedish: `x.csv rad 4 värde 0,281`."""
+    if not examples:
+        return ""
+    text = re.sub(r"(?<![\w.])(-?\d+)\.(\d+)(?![\w.])", lambda m: fmt.number(float(m.group(0)), 3), examples)
+    return re.sub(
+        r"(?<![\w.])(line|row\(s\)|row|value|key|True|False|None)(?![\w.])", lambda m: EXAMPLE_WORDS[m.group(1)], text
+    )
+
+
 def data_quality(con: duckdb.DuckDBPyConnection) -> Quality | None:
     if not has_table(con, "meta_validation_results"):
         return None
@@ -56,6 +71,7 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> Quality | None:
         | {
             "description": describe_check_sv(c["expectation"], c["column_name"], c["kwargs"]),
             "severity_sv": SEVERITY_SV.get(c["severity"], c["severity"]),
+            "examples": examples_sv(c["examples"]),
         }
         for c in checks
         if not c["success"]

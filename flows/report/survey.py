@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from flows import cells, fmt, stats
+from flows import cells, stats
 from flows.report import levels, texts
 from flows.report.context import SurveyIndicator
 from flows.report.marts import Scope, records
@@ -18,8 +18,8 @@ from flows.report.marts import Scope, records
 def survey_by_area(
     con: duckdb.DuckDBPyConnection, indicator_id: str, unit: str, municipality_code: str, year: int
 ) -> tuple[list[dict], int | None]:
-    """The indicator per stadsdel or delområde in the latest year up to the report year, each cell shown
-    through the cell vocabulary (fewer than min_respondents respondents: suppressed)."""
+    """The indicator per stadsdel or delområde in the latest year up to the report year, each value with its
+    cell status (fewer than min_respondents respondents: suppressed), shown through the cell vocabulary."""
     rows = records(
         con,
         """
@@ -33,15 +33,14 @@ def survey_by_area(
         """,
         {"id": indicator_id, "m": municipality_code, "year": year},
     )
-    decimals = 1 if unit == "procent" else 2
     shown = [
         {
             "area": r["area_name"],
-            "value": cells.display(r["value"], r["value_status"], decimals),
-            "interval": f"{fmt.number(r['ci_low'], 1)}–{fmt.number(r['ci_high'], 1)}"
-            if r["ci_low"] is not None
-            else "–",
-            "respondents": fmt.number(r["respondents"]) if r["respondents"] is not None else "–",
+            "value": r["value"],
+            "value_status": r["value_status"],
+            "ci_low": r["ci_low"],
+            "ci_high": r["ci_high"],
+            "respondents": r["respondents"],
         }
         for r in rows
     ]

@@ -26,6 +26,13 @@ FUNNEL_SV = {
     "tolka försiktigt",
     "below_998": "ligger under den undre 99,8-procentsgränsen: den lägre nivån är knappast slumpmässig",
 }
+POSITION_SV = {  # a municipality against the funnel's limits, in a table cell
+    "above_998": "över 99,8-procentsgränsen",
+    "above_95": "över 95-procentsgränsen",
+    "inside": "inom gränserna",
+    "below_95": "under 95-procentsgränsen",
+    "below_998": "under 99,8-procentsgränsen",
+}
 WEEKDAYS_SV = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
              "november", "december"]  # fmt: skip
@@ -39,6 +46,26 @@ DENOMINATOR_SV = {
     "children_0_17": "barn 0–17 år",
     "women_18_plus": "kvinnor 18 år och äldre",
 }
+
+
+def in_sentence(title: str) -> str:
+    """A title inside a sentence: the first letter lower-cased, acronyms and abbreviations (BrB, BRÅ) kept."""
+    first = title.split(" ", 1)[0]
+    if len(first) > 1 and any(c.isupper() for c in first[1:]):
+        return title
+    return title[:1].lower() + title[1:]
+
+
+def sv_list(items) -> str:
+    """`A, B och C`: a Swedish enumeration."""
+    items = [str(i) for i in items]
+    return " och ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+def comparison_text(peers) -> str:
+    if not peers:
+        return "Jämförelse med riket och länet."
+    return f"Jämförelse med riket, länet och jämförbara kommuner: {sv_list(peers)}."
 
 
 def across_break_note(first: int, last: int) -> str:
@@ -148,8 +175,9 @@ def trend_alt(title: str, trend: list[dict], municipality: str, others: list[str
         return f"Diagram saknar data för {municipality}."
     first, last = trend[0], trend[-1]
     return (
-        f"Linjediagram: {title.lower()} per 100 000 invånare i {municipality} {first['year']}–{last['year']}, "
-        f"jämfört med {', '.join(others)}. {municipality} {first['year']}: {fmt.number(first['rate'], 1)}, "
+        f"Linjediagram: {in_sentence(title)} per 100 000 invånare i {municipality} {first['year']}–{last['year']}, "
+        f"jämfört med {sv_list('riket' if o == 'Riket' else o for o in others)}. "
+        f"{municipality} {first['year']}: {fmt.number(first['rate'], 1)}, "
         f"{last['year']}: {fmt.number(last['rate'], 1)}. {change}"
         + "".join(f" Seriebrott {b['year']}: {b['description_sv']}" for b in breaks)
     )
@@ -157,7 +185,7 @@ def trend_alt(title: str, trend: list[dict], municipality: str, others: list[str
 
 def funnel_alt(title: str, year: int, n_municipalities: int, centre: float, position_text: str) -> str:
     return (
-        f"Trattdiagram: {title.lower()} per 100 000 invånare {year} för {n_municipalities} "
+        f"Trattdiagram: {in_sentence(title)} per 100 000 invånare {year} för {n_municipalities} "
         f"kommuner mot folkmängd, med kommunernas sammanlagda nivå {fmt.number(centre, 1)} och 95- och "
         f"99,8-procentsgränser. {position_text}"
     )
@@ -185,7 +213,7 @@ def survey_alt(title: str, unit: str, municipality: str, rows: list[dict], chang
     )
     value = fmt.percent(last["value"]) if unit == "procent" else fmt.number(last["value"], 2)
     return (
-        f"Diagram: {title.lower()} i {municipality} {rows[0]['year']}–{last['year']}. "
+        f"Diagram: {in_sentence(title)} i {municipality} {rows[0]['year']}–{last['year']}. "
         f"Senaste mätningen {last['year']}: {value}{interval}. {change}"
     )
 

@@ -1,18 +1,19 @@
-"""The renderers: one module per output of a report folder. `render_all` draws the charts once and hands
-them, with the context, to each: HTML pages, the district table as CSV, and the PDFs (Typst)."""
+"""The renderers: one module per output of an edition folder. `render_all` draws the charts once and hands
+them, with the context, to each: the HTML pages, the CSV of every table they show, and the PDFs (Typst)."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 from flows.report import charts
 from flows.report.context import Overview
-from flows.report.render import html, pdf, tables
+from flows.report.render import html, pdf, site, tables
 
 
-def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True) -> dict[str, float]:
-    """Write index.html, lag.html, <area>.html, the charts, geografi.csv and the PDFs into out_dir; seconds per step."""
+def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True, contact: str = "") -> dict[str, float]:
+    """Write the edition's pages, charts, data/*.csv and PDFs into out_dir; seconds per step."""
     timings = {}
     t0 = time.perf_counter()
     svgs = charts.draw(overview)
@@ -21,15 +22,17 @@ def render_all(overview: Overview, out_dir: Path, render_pdf: bool = True) -> di
         (out_dir / name).write_text(svg, encoding="utf-8")
     timings["charts"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    html.write_pages(overview, out_dir, svgs)
+    sink = tables.Collected()
+    html.write_pages(overview, out_dir, svgs, sink, contact)
     timings["html"] = time.perf_counter() - t0
-    if overview.geography:
-        tables.write_geography_csv(overview.geography, out_dir / "geografi.csv")
+    if render_pdf:
+        t0 = time.perf_counter()
+        pdf.write_pdfs(overview, out_dir, svgs, sink)
+        timings["pdf"] = time.perf_counter() - t0
+    sink.write(out_dir)
     if overview.measures:
         tables.write_measures_csv(overview.measures, out_dir / "atgardsplan.csv")
         tables.write_followup_csv(overview.measures, out_dir / "uppfoljning.csv")
-    if render_pdf:
-        t0 = time.perf_counter()
-        pdf.write_pdfs(overview, out_dir, svgs)
-        timings["pdf"] = time.perf_counter() - t0
+    facts = json.dumps(site.edition_facts(overview), ensure_ascii=False, indent=1)
+    (out_dir / site.EDITION_FILE).write_text(facts + "\n", encoding="utf-8")
     return timings

@@ -1,28 +1,123 @@
-"""CSV beside the pages: `;`, UTF-8 with BOM (so that Excel opens it right), Swedish decimals, cells shown
-exactly as in the HTML and PDF (the cell vocabulary)."""
+"""Tables: one definition per table, shown three ways. A `Table` holds raw values and typed columns; the HTML
+and Typst templates show it through `Column.show` (Swedish format, the cell vocabulary) and every table is
+also written as CSV beside the pages (`;`, UTF-8 with BOM so that Excel opens it right, Swedish decimals,
+no thousands separator). The renderers collect every table a page shows (`Collected`), so a table on a page
+always has its CSV.
+
+The register of measures and its follow-up keep their own machine-readable CSVs (atgardsplan.csv,
+uppfoljning.csv) with fixed column names.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import fmt
 
+NUMERIC = {"int", "dec1", "dec2", "pct", "spct", "p", "cell", "year"}
+LEVELS = ("grönt", "gult", "rött")
+DECIMALS = {"dec1": 1, "dec2": 2, "pct": 1, "p": 4}
 
-def write_geography_csv(geography: dict, path: Path) -> None:
-    """The district table (geografi.csv)."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, delimiter=";", lineterminator="\r\n")
-        writer.writerow(["stadsdel", *geography["years"]])
-        writer.writerows([name, *(cells[y] for y in geography["years"])] for name, cells in geography["rows"].items())
-        writer.writerow([geography["legend"]])
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text, int, dec1, dec2, pct (a value in per cent), spct (a fraction, signed), p, cell, year
+    header: bool = False  # the cell heads its row (th scope="row")
+    link: str = ""  # the key of the row's href, where the cell links somewhere
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC and not self.header
+
+    def show(self, value) -> str:
+        """The cell as a reader sees it on the page and in the PDF."""
+        if value is None or value == "":
+            return fmt.MISSING if self.kind in NUMERIC else ""
+        if self.kind == "int":
+            return fmt.number(value)
+        if self.kind in ("dec1", "dec2"):
+            return fmt.number(value, DECIMALS[self.kind])
+        if self.kind == "pct":
+            return fmt.number(value, 1)
+        if self.kind == "spct":
+            return fmt.signed_percent(value)
+        if self.kind == "p":
+            return fmt.p_value(value)
+        return str(value)
+
+    def csv(self, value) -> str:
+        """The cell in CSV: the number without thousands separator and with a decimal comma."""
+        if value is None:
+            return ""
+        if self.kind == "int":
+            return str(int(value))
+        if self.kind in DECIMALS:
+            return f"{value:.{DECIMALS[self.kind]}f}".replace(".", ",")
+        if self.kind == "spct":
+            return f"{value * 100:.1f}".replace(".", ",")
+        return str(value).replace(fmt.NBSP, " ")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a page: its caption, columns and rows of raw values, the CSV it is written to (relative to
+    the edition folder) and an optional note printed under it."""
+
+    file: str
+    caption: str
+    columns: tuple[Column, ...]
+    rows: list[dict] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return "t-" + Path(self.file).stem
+
+    def csv_text(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow([c.label + (" (%)" if c.kind == "spct" else "") for c in self.columns])
+        writer.writerows([c.csv(row.get(c.key)) for c in self.columns] for row in self.rows)
+        return out.getvalue()
+
+
+class Collected:
+    """Every table the pages of one edition show, by CSV file; `add` is called as a page renders a table."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, Table] = {}
+
+    def add(self, table: Table) -> str:
+        seen = self.tables.get(table.file)
+        if seen is not None and seen.csv_text() != table.csv_text():
+            raise ValueError(f"two different tables would both be written to {table.file}")
+        self.tables[table.file] = table
+        return ""
+
+    def write(self, out_dir: Path) -> list[Path]:
+        paths = []
+        for name, table in sorted(self.tables.items()):
+            path = out_dir / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "w", encoding="utf-8-sig", newline="") as f:
+                f.write(table.csv_text())
+            paths.append(path)
+        return paths
 
 
 def _write(path: Path, header: list[str], rows: list[list]) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=";", lineterminator="\r\n")
         writer.writerow(header)
         writer.writerows(rows)
+    os.replace(tmp, path)
 
 
 def _number(value: float | None, decimals: int = 1) -> str:
