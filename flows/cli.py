@@ -35,8 +35,23 @@ def _resolved(path: Path | None) -> Path | None:
 @app.command()
 def run(
     kommun: Annotated[
-        str, typer.Option(help="Municipality name or SCB code, e.g. Malmö or 1280.")
+        str,
+        typer.Option(
+            help="Municipality name or SCB code (Malmö, 1280); several separated by commas, or all, for a batch."
+        ),
     ] = DEFAULT_MUNICIPALITY,
+    lan: Annotated[
+        str | None, typer.Option(help="A batch of every municipality in a county: its name or code (Skåne län, 12).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Reports of a batch rendered at once (processes).")] = DEFAULTS[
+        "workers"
+    ].default,
+    task_runner: Annotated[
+        str, typer.Option(help="How a batch renders: process (this machine) or dask (a Dask cluster).")
+    ] = DEFAULTS["task_runner"].default,
+    dask_address: Annotated[
+        str | None, typer.Option(help="The Dask scheduler for --task-runner dask (tcp://host:8786; none: a local one).")
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Report year (default: the latest year with data).")] = None,
     peers: Annotated[
         str | None,
@@ -70,6 +85,10 @@ def run(
         settings = regions.run_settings(
             kommun,
             peers,
+            lan=lan,
+            workers=workers,
+            task_runner=task_runner,
+            dask_address=dask_address,
             raw_dir=_resolved(raw_dir),
             year=year,
             render_pdf=pdf,
@@ -88,7 +107,7 @@ def run(
     try:
         index = flow.run(settings)
     except (IngestError, validate.ValidationFailed, manifest.ManifestError, LookupError, RuntimeError) as exc:
-        _fail(str(exc))
+        _fail(str(exc))  # BatchFailed is a RuntimeError: the municipalities that failed, the others published
     except Exception as exc:  # an unexpected failure: still one line, the details are in Prefect's run log
         if settings.debug:
             raise

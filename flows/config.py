@@ -8,7 +8,8 @@ falls back to a default of its own.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ DEFAULT_SOURCE_URLS = {
     "polisen": "https://polisen.se/api",
 }
 VALIDATION_ENGINES = ("sql", "gx")
+TASK_RUNNERS = ("process", "dask")
 
 # Prefect's own settings, set before `import prefect` unless the user has set them: its temporary server
 # needs more than the default 20 s to start on 2 cores, and its telemetry would try the network.
@@ -60,6 +62,20 @@ class Settings:
     source_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCE_URLS))
     debug: bool = False
     contact: str = ""  # where readers report an accessibility problem (an address or a page), in the site
+    batch: tuple[str, ...] = ()  # a batch: every municipality to report on (the data is built once for all)
+    workers: int = 2  # processes rendering a batch's reports at once
+    task_runner: str = "process"  # how a batch renders: process (one machine) or dask (a cluster)
+    dask_address: str = ""  # a Dask scheduler (tcp://host:8786); empty: a local cluster of `workers`
+
+    @property
+    def municipalities(self) -> tuple[str, ...]:
+        return self.batch or (self.municipality_code,)
+
+    def for_municipality(self, code: str) -> Settings:
+        """The settings of one report of a batch (its peers from the catalogue, unless this is no batch)."""
+        if not self.batch:
+            return self
+        return replace(self, municipality_code=code, batch=(), peer_codes=())
 
     @property
     def db_path(self) -> Path:
@@ -108,10 +124,25 @@ def load(**overrides) -> Settings:
         "contact": os.environ.get("LAGESBILD_CONTACT", ""),
     }
     merged = base | {k: v for k, v in overrides.items() if v is not None}
+    if merged.get("task_runner", "process") not in TASK_RUNNERS:
+        raise ValueError(f"the task runner must be one of {', '.join(TASK_RUNNERS)}, not {merged['task_runner']!r}")
     if "build_dir" not in merged:  # beside the curated folder, not inside what is published
         env = os.environ.get("LAGESBILD_BUILD_DIR")
         merged["build_dir"] = Path(env) if env else Path(merged["curated_dir"]).parent / "build"
     return Settings(**merged)
+
+
+@contextmanager
+def exported(name: str, value: str):
+    """`name=value` in the environment that child processes inherit, unless it is set already; restored after."""
+    if os.environ.get(name):
+        yield
+        return
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        os.environ.pop(name, None)
 
 
 def apply_prefect_defaults() -> None:

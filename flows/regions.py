@@ -37,6 +37,52 @@ def resolve(text: str, raw_dir: Path) -> tuple[str, str]:
     raise UnknownMunicipality(f"unknown municipality {text!r} (give a name or a 4-digit SCB code){hint}")
 
 
+ALL = ("all", "alla")
+
+
+def counties(raw_dir: Path) -> dict[str, list[str]]:
+    """County code → its municipalities' codes, from data/raw/reference/kommuner.csv."""
+    found: dict[str, list[str]] = {}
+    with open(reference_dir(raw_dir) / "kommuner.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            found.setdefault(row["county_code"], []).append(row["municipality_code"])
+    return found
+
+
+def county_names(raw_dir: Path) -> dict[str, str]:
+    with open(reference_dir(raw_dir) / "kommuner.csv", encoding="utf-8", newline="") as f:
+        return {row["county_code"]: row["county_name"] for row in csv.DictReader(f)}
+
+
+def resolve_county(text: str, raw_dir: Path) -> str:
+    """A county's code from its code (`12`) or name (`Skåne län`, `Skåne`, `skane`)."""
+    names = county_names(raw_dir)
+    wanted = text.strip()
+    if wanted.zfill(2) in names and wanted.isdigit():
+        return wanted.zfill(2)
+    by_slug = {slugify(name.removesuffix(" län")): code for code, name in names.items()}
+    code = by_slug.get(slugify(wanted.removesuffix(" län")))
+    if code:
+        return code
+    short = {name.removesuffix(" län"): name for name in names.values()}
+    close = [short[c] for c in difflib.get_close_matches(wanted.removesuffix(" län"), short, n=3)]
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UnknownMunicipality(f"unknown county {text!r} (give a name or a 2-digit county code){hint}")
+
+
+def resolve_many(kommun: str, lan: str | None, raw_dir: Path) -> tuple[str, ...]:
+    """The municipalities of a batch, in code order: `all`, a county (`lan`), or names and codes separated by
+    commas (`Malmö,Lund,1281`); one name gives one municipality."""
+    if lan:
+        return tuple(sorted(counties(raw_dir)[resolve_county(lan, raw_dir)]))
+    if kommun.strip().lower() in ALL:
+        return tuple(sorted(municipalities(raw_dir)))
+    codes = [resolve(part, raw_dir)[0] for part in kommun.split(",") if part.strip()]
+    if not codes:
+        raise UnknownMunicipality("no municipality given (a name, a code, several separated by commas, or all)")
+    return tuple(dict.fromkeys(codes))
+
+
 def slugify(text: str) -> str:
     """A file-name-safe ASCII slug: `Malmö` → `malmo`; never contains a path separator or dots only."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -44,10 +90,15 @@ def slugify(text: str) -> str:
     return slug or "kommun"
 
 
-def run_settings(kommun: str, peers: str | None, **options) -> Settings:
+def run_settings(kommun: str, peers: str | None, lan: str | None = None, **options) -> Settings:
     """Settings for a run with the municipality and its peers named as people name them (name or SCB code;
-    peers comma-separated, none: from the catalogue); other options as `config.load` takes them."""
+    peers comma-separated, none: from the catalogue); other options as `config.load` takes them. Several
+    municipalities (`Malmö,Lund`, `all`) or a county (`lan`) make a batch, each with the catalogue's peers."""
     base = config.load(**options)
-    code, _ = resolve(kommun, base.raw_dir)
+    codes = resolve_many(kommun, lan, base.raw_dir)
+    if len(codes) > 1 or lan or kommun.strip().lower() in ALL:
+        if peers:
+            raise ValueError("--peers names one municipality's peers; a batch takes each one's from the catalogue")
+        return config.load(**options, municipality_code=codes[0], batch=codes)
     peer_codes = tuple(resolve(p, base.raw_dir)[0] for p in (peers or "").split(",") if p.strip())
-    return config.load(**options, municipality_code=code, peer_codes=peer_codes)
+    return config.load(**options, municipality_code=codes[0], peer_codes=peer_codes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -32,10 +33,51 @@ def as_task(stage: Callable, *args):
     return _task(stage)(*args)
 
 
+def as_tasks(stage: Callable, items: list, workers: int):
+    """stage(item) for each item as a Prefect task on the flow's task runner (processes or Dask), each task
+    named by its municipality; yields (item, result, error) as each ends."""
+    from prefect.futures import as_completed
+
+    named = _task(stage).with_options(task_run_name="render-{settings.municipality_code}")
+    with _shared_api_url():
+        futures = {named.submit(item): item for item in items}
+        for future in as_completed(list(futures)):
+            try:
+                yield futures[future], future.result(), None
+            except Exception as exc:  # noqa: BLE001 (one report's failure is reported, not raised)
+                yield futures[future], None, exc
+
+
+@contextmanager
+def _shared_api_url():
+    """Worker processes report to this flow's API, also when it is Prefect's temporary server (otherwise
+    each would start a temporary server of its own); the environment is restored afterwards."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        url = str(client.api_url).rstrip("/")
+    with config.exported("PREFECT_API_URL", url):
+        yield
+
+
 @flow(name="yearly-lagesbild")
 def yearly_lagesbild(settings: Settings) -> Path:
-    """Build the curated tables and the lägesbild reports for one municipality and year."""
-    return recipe.Recipe(call=as_task, logger=get_run_logger()).run(settings)
+    """Build the curated tables and the lägesbild reports for one municipality (or a batch) and year."""
+    return recipe.Recipe(call=as_task, logger=get_run_logger(), many=as_tasks).run(settings)
+
+
+def task_runner(settings: Settings):
+    """The batch's task runner: processes on this machine, or Dask (a cluster at `dask_address`, else a
+    local one of `workers` processes)."""
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.workers, "threads_per_worker": 1})
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    return ProcessPoolTaskRunner(max_workers=settings.workers)
 
 
 class _ConsoleFilter(logging.Filter):
@@ -66,5 +108,6 @@ def run(settings: Settings) -> Path:
 
     _quiet_console()
     # A sync flow otherwise waits about a second at exit for its heartbeat thread.
+    chosen = yearly_lagesbild.with_options(task_runner=task_runner(settings)) if settings.batch else yearly_lagesbild
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return yearly_lagesbild(settings)
+        return chosen(settings)

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from flows import regions
 from flows.config import Settings
 from flows.landing import lock
-from flows.pipeline import stages
+from flows.pipeline import batch, stages
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +74,13 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
 class Recipe:
     """Runs the stages in order through `call`, timing and logging each."""
 
-    def __init__(self, call: Call = direct, logger: logging.Logger | logging.LoggerAdapter = log):
-        self.call, self.log, self.timings = call, logger, {}
+    def __init__(
+        self,
+        call: Call = direct,
+        logger: logging.Logger | logging.LoggerAdapter = log,
+        many: batch.Many = batch.in_processes,
+    ):
+        self.call, self.log, self.many, self.timings = call, logger, many, {}
 
     def stage(self, name: str, fn: Callable, *args):
         t0 = time.perf_counter()
@@ -106,11 +112,25 @@ class Recipe:
             except BaseException:
                 stages.discard_build(db_path, settings)
                 raise
+            if settings.batch:
+                return self.render_batch(settings)
             index, render_timings = self.stage("reports", render_reports, settings)
         for step, seconds in render_timings.items():
             self.log.info("  render %-11s %6.2f s", step, seconds)
         self.log.info("stage %-18s %6.2f s", "total", sum(self.timings.values()))
         return index
+
+    def render_batch(self, settings: Settings) -> Path:
+        """Every municipality of the batch from the one published database, `settings.workers` at a time;
+        the site's start page, or BatchFailed naming those that failed once the others are published."""
+        names = regions.municipalities(settings.raw_dir)
+        self.log.info("rendering %d municipalities, %d at a time", len(settings.batch), settings.workers)
+        t0 = time.perf_counter()
+        outcome = batch.render(settings, stages.render_one, self.many, self.log, names)
+        self.timings["reports"] = time.perf_counter() - t0
+        self.log.info("stage %-18s %6.2f s", "reports", self.timings["reports"])
+        self.log.info("stage %-18s %6.2f s", "total", sum(self.timings.values()))
+        return batch.check(outcome, names)
 
 
 def run(settings: Settings) -> Path:

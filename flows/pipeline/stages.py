@@ -116,8 +116,9 @@ def report_dir(settings: Settings, municipality_name: str, year: int) -> Path:
     return settings.reports_dir / slugify(municipality_name) / str(year)
 
 
-def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
-    """Render the overview and the six area reports from the published curated database."""
+def render_reports(settings: Settings, listings: bool = True) -> tuple[Path, dict[str, float]]:
+    """Render the overview and the six area reports from the published curated database, publish them as
+    the edition (one atomic swap) and, with `listings`, rewrite the site's start page."""
     with db.connect(settings.db_path, read_only=True) as con:
         latest = marts.latest_year(con, settings.municipality_code)
         year = settings.year or latest
@@ -143,5 +144,15 @@ def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
         raise
     editions.save(overview, settings.curated_dir, slug)
     publish.prune(final.parent, f".{year}.", keep={version})
-    site.write_listings(settings.reports_dir)
+    if listings:
+        site.write_listings(settings.reports_dir)
     return final / "index.html", timings
+
+
+def render_one(settings: Settings) -> Path:
+    """One municipality's edition in a batch; the start page is written once the batch is done."""
+    return render_reports(settings, listings=False)[0]
+
+
+def write_listings(settings: Settings) -> Path:
+    return site.write_listings(settings.reports_dir)

@@ -31,13 +31,7 @@ _ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 
 def _svg(chart: alt.Chart) -> str:
     # Altair's schema validation of every spec costs more than drawing it; the specs are built here, fixed.
-    chart = (
-        chart.configure(font="Arial, Helvetica, sans-serif")
-        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor="#1a1a1a", titleColor="#1a1a1a")
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=260)
-    )
-    svg = vlc.vegalite_to_svg(chart.to_json(validate=False), allowed_base_urls=[], format_locale="sv-SE")
-    return _ARIA.sub("", svg)
+    return _draw_spec(_configured(chart))
 
 
 def rate_trend(frame: pd.DataFrame, title_y: str, region_order: list[str], breaks: list[int] | None = None) -> str:
@@ -85,11 +79,31 @@ def survey_trend(frame: pd.DataFrame, title_y: str) -> str:
     return _svg((bars + points).properties(width=WIDTH, height=HEIGHT))
 
 
-def funnel(points: pd.DataFrame, model: stats.Funnel, highlight: list[str]) -> str:
-    """Funnel plot: every municipality's rate against its population, with the model's 95 % and 99,8 %
-    limits (exact Poisson, or widened for overdispersion) around the municipalities' pooled rate."""
-    points = points.dropna(subset=["population", "rate_per_100k"])
-    data = points[["region_name", "population", "rate_per_100k"]]
+def _configured(chart) -> dict:
+    return (
+        chart.configure(font="Arial, Helvetica, sans-serif")
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor="#1a1a1a", titleColor="#1a1a1a")
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=260)
+        .to_dict(validate=False)
+    )
+
+
+def _draw_spec(spec: dict) -> str:
+    svg = vlc.vegalite_to_svg(json.dumps(spec), allowed_base_urls=[], format_locale="sv-SE")
+    return _ARIA.sub("", svg)
+
+
+# A funnel's cloud (limits and every municipality) is the same for each municipality of a batch: drawn into a
+# spec once per indicator, year and data, and only the highlighted points added per report.
+_CLOUDS: dict[tuple, tuple[dict, alt.X, alt.Y]] = {}
+MAX_CLOUDS = 64
+
+
+def _cloud(points: pd.DataFrame, model: stats.Funnel) -> tuple[dict, alt.X, alt.Y]:
+    data = points[["region_name", "population", "rate_per_100k", "is_synthetic"]]
+    key = (int(pd.util.hash_pandas_object(data, index=False).sum()), model)
+    if key in _CLOUDS:
+        return _CLOUDS[key]
     low, high = max(1000, data.population.min() * 0.8), data.population.max() * 1.2
     grid = np.geomspace(low, high, 40)
     limits = model.limits(grid).melt("population", var_name="limit", value_name="rate")
@@ -102,19 +116,31 @@ def funnel(points: pd.DataFrame, model: stats.Funnel, highlight: list[str]) -> s
     y = alt.Y("rate:Q", title="Per 100 000 invånare")
     dash = alt.condition(alt.datum.limit == "centre", alt.value([1, 0]), alt.value([4, 3]))
     lines = alt.Chart(limits).mark_line(color=GREY, strokeWidth=1.2).encode(x=x, y=y, detail="limit:N", strokeDash=dash)
-    cloud = data.rename(columns={"rate_per_100k": "rate"}).assign(synthetic=points.is_synthetic.astype(bool))
+    cloud = data.rename(columns={"rate_per_100k": "rate"}).assign(synthetic=data.is_synthetic.astype(bool))
+    cloud = cloud[["region_name", "population", "rate", "synthetic"]]
     real = alt.Chart(cloud[~cloud.synthetic]).encode(x=x, y=y).mark_circle(size=18, color=GREY, opacity=1)
     demo = alt.Chart(cloud[cloud.synthetic]).encode(x=x, y=y).mark_point(size=18, color=GREY, filled=False)
-    dots = real + demo
-    marked = data[data.region_name.isin(highlight)].rename(columns={"rate_per_100k": "rate"})
-    accent = alt.Chart(marked).encode(x=x, y=y)
-    chart = (
-        lines
-        + dots
-        + accent.mark_square(size=70, color=PALETTE[0])
+    spec = _configured((lines + real + demo).properties(width=WIDTH, height=HEIGHT))
+    if len(_CLOUDS) >= MAX_CLOUDS:
+        _CLOUDS.pop(next(iter(_CLOUDS)))
+    _CLOUDS[key] = (spec, x, y)
+    return _CLOUDS[key]
+
+
+def funnel(points: pd.DataFrame, model: stats.Funnel, highlight: list[str]) -> str:
+    """Funnel plot: every municipality's rate against its population, with the model's 95 % and 99,8 %
+    limits (exact Poisson, or widened for overdispersion) around the municipalities' pooled rate."""
+    points = points.dropna(subset=["population", "rate_per_100k"])
+    cloud, x, y = _cloud(points, model)
+    marked = points.loc[points.region_name.isin(highlight), ["region_name", "population", "rate_per_100k"]]
+    accent = alt.Chart(marked.rename(columns={"rate_per_100k": "rate"})).encode(x=x, y=y)
+    marks = (
+        accent.mark_square(size=70, color=PALETTE[0])
         + accent.mark_text(align="left", dx=6, dy=-6, fontSize=FONT_SIZE).encode(text="region_name:N")
-    )
-    return _svg(chart.properties(width=WIDTH, height=HEIGHT))
+    ).to_dict(validate=False)
+    added = [{"data": marks["data"], **layer} if "data" in marks else layer for layer in marks["layer"]]
+    spec = cloud | {"layer": cloud["layer"] + added, "datasets": cloud.get("datasets", {}) | marks.get("datasets", {})}
+    return _draw_spec(spec)
 
 
 LOG_TICKS = [1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000]

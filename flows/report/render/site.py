@@ -121,6 +121,7 @@ def _replace(path: Path, text: str) -> None:
 def write_listings(reports_dir: Path) -> Path:
     """Rewrite the start page and each municipality's page of editions from what is published."""
     found = editions(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
     start = Site(root="", crumbs=[("Lägesbilder", "")])
     _replace(reports_dir / "index.html", render("site.html.j2", True, None, site=start, found=found))
     for slug, listed in found.items():
