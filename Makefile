@@ -7,11 +7,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format generate clean system-deps server serve serve-reports
+.PHONY: run test bench lint format generate clean system-deps server serve serve-reports stop
 
 # YEAR=2024 make run adds that year's edition beside the others; KOMMUN=Lund make run another municipality.
 run: $(STAMP)
 	$(BIN)/lagesbild run $(if $(KOMMUN),--kommun "$(KOMMUN)") $(if $(YEAR),--year $(YEAR))
+
+# `make run` starts a local Prefect server on first use (127.0.0.1, data in .prefect/) and reuses it.
+stop: $(STAMP)
+	$(BIN)/lagesbild stop-server
 
 # The report site (reports/out/) on http://127.0.0.1:8000/ until stopped.
 serve-reports: $(STAMP)
@@ -47,7 +51,7 @@ $(UV):
 	$(UV_HOME)/bin/pip install --quiet uv==0.13.9
 
 $(STAMP): $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON)
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_COMPILE_BYTECODE=1 $(UV) sync --frozen --python $(PYTHON)
 	touch $(STAMP)
 
 # pdftotext (poppler-utils) lets the tests read the text of the generated PDFs; Debian's chromium is the
@@ -61,8 +65,11 @@ system-deps:
 	fi
 
 clean:
+	-$(BIN)/lagesbild stop-server 2>/dev/null
 	rm -rf $(VENV) $(UV_HOME) reports/out data/curated/*.duckdb data/curated/*.parquet .prefect
 
-# Benchmarks on generated national-scale data (nothing is committed); prints rows/s, seconds and memory.
+# Benchmarks on generated national-scale data and whole runs on the bundled data (nothing is committed);
+# prints rows/s, seconds and memory. `make bench BATCH="Skåne län"` times a county instead of all 290.
 bench: $(STAMP)
 	$(BIN)/python -m flows.bench
+	$(BIN)/python -m flows.bench_runs "$(or $(BATCH),all)"

@@ -23,6 +23,10 @@ app = typer.Typer(
 )
 
 
+KOMMUN_HELP = "Municipality name or SCB code (Malmö, 1280); several separated by commas, or all, for a batch."
+LAN_HELP = "A batch of every municipality in a county: its name or code (Skåne län, 12)."
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
@@ -34,15 +38,8 @@ def _resolved(path: Path | None) -> Path | None:
 
 @app.command()
 def run(
-    kommun: Annotated[
-        str,
-        typer.Option(
-            help="Municipality name or SCB code (Malmö, 1280); several separated by commas, or all, for a batch."
-        ),
-    ] = DEFAULT_MUNICIPALITY,
-    lan: Annotated[
-        str | None, typer.Option(help="A batch of every municipality in a county: its name or code (Skåne län, 12).")
-    ] = None,
+    kommun: Annotated[str, typer.Option(help=KOMMUN_HELP)] = DEFAULT_MUNICIPALITY,
+    lan: Annotated[str | None, typer.Option(help=LAN_HELP)] = None,
     workers: Annotated[int, typer.Option(min=1, help="Reports of a batch rendered at once (processes).")] = DEFAULTS[
         "workers"
     ].default,
@@ -58,6 +55,7 @@ def run(
         typer.Option(help="Comma-separated peer municipalities (default: data/catalogue/peers.csv)."),
     ] = None,
     pdf: Annotated[bool, typer.Option(help="Also write PDF reports.")] = True,
+    force: Annotated[bool, typer.Option(help="Build and render again even when nothing has changed.")] = False,
     min_cell_count: Annotated[
         int, typer.Option(min=2, help="Sub-municipal cells with fewer cases than this are suppressed (..).")
     ] = DEFAULTS["min_cell_count"].default,
@@ -92,6 +90,7 @@ def run(
             raw_dir=_resolved(raw_dir),
             year=year,
             render_pdf=pdf,
+            force=force,
             min_cell_count=min_cell_count,
             min_respondents=min_respondents,
             curated_dir=_resolved(curated_dir),
@@ -100,8 +99,7 @@ def run(
         )
     except (regions.UnknownMunicipality, OSError, ValueError) as exc:
         _fail(str(exc))
-        return
-
+    _report_to_a_prefect_server(settings)
     from flows.pipeline import flow
 
     try:
@@ -113,6 +111,20 @@ def run(
             raise
         _fail(f"unexpected {type(exc).__name__}: {exc} (set LAGESBILD_DEBUG=1 for the traceback)")
     typer.echo(str(index))
+
+
+def _report_to_a_prefect_server(settings) -> None:
+    """The run's Prefect API: PREFECT_API_URL, else a local server started once and reused (pipeline/server.py)."""
+    from flows.pipeline import server
+
+    try:
+        url = server.ensure(settings.prefect_server)
+    except RuntimeError as exc:
+        _fail(f"{exc} (LAGESBILD_PREFECT_SERVER=temporary uses Prefect's temporary server instead)")
+    if settings.batch and settings.task_runner == "dask" and not url:
+        _fail("--task-runner dask needs a Prefect server its workers can reach: set PREFECT_API_URL, or unset "
+              "LAGESBILD_PREFECT_SERVER=temporary")  # fmt: skip
+    config.use_prefect_api(url)
 
 
 @app.command()
@@ -262,6 +274,14 @@ def plan(
         _fail(str(exc))
         return
     typer.echo(f"{path}: {len(rows)} indicator(s) proposed gult or rött without a current measure")
+
+
+@app.command("stop-server")
+def stop_server() -> None:
+    """Stop the local Prefect server that `lagesbild run` started and reuses."""
+    from flows.pipeline import server
+
+    typer.echo(server.stop())
 
 
 @app.command("serve-reports")

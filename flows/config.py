@@ -16,6 +16,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_DIR / "sql"
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 TEMPLATES_DIR = PROJECT_DIR / "reports" / "templates"
+TEMPLATE_CACHE_DIR = PROJECT_DIR / ".cache" / "templates"  # jinja2's compiled templates, between runs
 BUNDLED_RAW_DIR = PROJECT_DIR / "data" / "raw"
 BUNDLED_REFERENCE_DIR = BUNDLED_RAW_DIR / "reference"
 CATALOGUE_DIR = PROJECT_DIR / "data" / "catalogue"
@@ -29,6 +30,7 @@ DEFAULT_SOURCE_URLS = {
 }
 VALIDATION_ENGINES = ("sql", "gx")
 TASK_RUNNERS = ("process", "dask")
+PREFECT_SERVERS = ("reuse", "temporary")
 
 # Prefect's own settings, set before `import prefect` unless the user has set them: its temporary server
 # needs more than the default 20 s to start on 2 cores, and its telemetry would try the network.
@@ -66,6 +68,8 @@ class Settings:
     workers: int = 2  # processes rendering a batch's reports at once
     task_runner: str = "process"  # how a batch renders: process (one machine) or dask (a cluster)
     dask_address: str = ""  # a Dask scheduler (tcp://host:8786); empty: a local cluster of `workers`
+    force: bool = False  # build and render again even when nothing they read has changed
+    prefect_server: str = "reuse"  # reuse: start a local Prefect server once and reuse it; temporary: Prefect's own
 
     @property
     def municipalities(self) -> tuple[str, ...]:
@@ -122,8 +126,11 @@ def load(**overrides) -> Settings:
         },
         "debug": bool(os.environ.get("LAGESBILD_DEBUG")),
         "contact": os.environ.get("LAGESBILD_CONTACT", ""),
+        "prefect_server": os.environ.get("LAGESBILD_PREFECT_SERVER", "reuse"),
     }
     merged = base | {k: v for k, v in overrides.items() if v is not None}
+    if merged["prefect_server"] not in PREFECT_SERVERS:
+        raise ValueError(f"LAGESBILD_PREFECT_SERVER must be reuse or temporary, not {merged['prefect_server']!r}")
     if merged.get("task_runner", "process") not in TASK_RUNNERS:
         raise ValueError(f"the task runner must be one of {', '.join(TASK_RUNNERS)}, not {merged['task_runner']!r}")
     if "build_dir" not in merged:  # beside the curated folder, not inside what is published
@@ -143,6 +150,29 @@ def exported(name: str, value: str):
         yield
     finally:
         os.environ.pop(name, None)
+
+
+def child_env(**updates: str) -> dict[str, str]:
+    """This process's environment with `updates`, for a child process."""
+    apply_prefect_defaults()
+    return dict(os.environ) | updates
+
+
+def prefect_home() -> Path:
+    apply_prefect_defaults()
+    return Path(os.environ["PREFECT_HOME"])
+
+
+def prefect_api_url() -> str:
+    """The Prefect API the user has chosen (PREFECT_API_URL), if any."""
+    return os.environ.get("PREFECT_API_URL", "")
+
+
+def use_prefect_api(url: str) -> None:
+    """Report this process's flows (and the worker processes it starts) to the API at `url`; call before
+    Prefect is imported."""
+    if url:
+        os.environ["PREFECT_API_URL"] = url
 
 
 def apply_prefect_defaults() -> None:

@@ -12,6 +12,7 @@ os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
 os.environ["PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW"] = "ignore"
+os.environ["LAGESBILD_PREFECT_SERVER"] = "temporary"  # no test leaves a Prefect server behind
 
 import duckdb  # noqa: E402
 import pytest  # noqa: E402

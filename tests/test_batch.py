@@ -92,3 +92,21 @@ def test_one_failing_municipality_stops_no_other_and_leaves_nothing_half_written
         match=r"^1 of 4 municipalities failed to render \(the others are published\): Lund: LookupError",
     ):
         batch.check(outcome, names)
+
+
+def test_the_batch_renders_on_a_local_two_worker_dask_cluster(prefect_harness, batched, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from prefect.client.orchestration import get_client
+
+    from flows.pipeline.flow import task_runner, yearly_lagesbild
+
+    with get_client(sync_client=True) as client:  # the workers report to the test server
+        monkeypatch.setenv("PREFECT_API_URL", str(client.api_url).rstrip("/"))
+    settings = replace(batched[0], reports_dir=tmp_path / "reports", batch=("1281", "0180"), task_runner="dask")
+    runner = task_runner(settings)
+    assert type(runner).__name__ == "DaskTaskRunner" and runner.cluster_kwargs["n_workers"] == 2
+    start = yearly_lagesbild.with_options(task_runner=runner)(settings)
+    assert re.findall(r'<li><a href="([a-z]+)/index.html">', start.read_text(encoding="utf-8")) == ["lund", "stockholm"]
+    lund = (tmp_path / "reports" / "lund" / "2025" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Lägesbild Lund 2025</h1>" in lund

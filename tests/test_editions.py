@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from flows.config import Settings, load
@@ -12,7 +14,7 @@ from flows.landing import ingest as landing
 from flows.pipeline import recipe
 
 
-def test_the_next_edition_names_revised_history_and_changes(small_raw_copy, tmp_path):
+def test_the_next_edition_names_revised_history_and_changes(small_raw_copy, tmp_path, caplog):
     def settings(year: int) -> Settings:
         return load(
             raw_dir=small_raw_copy,
@@ -56,6 +58,19 @@ def test_the_next_edition_names_revised_history_and_changes(small_raw_copy, tmp_
     assert re.findall(r'href="malmo/(\d{4})/index.html"', start) == ["2025", "2024"]
     listing = (tmp_path / "reports" / "malmo" / "index.html").read_text(encoding="utf-8")
     assert re.findall(r'<a href="(\d{4})/index.html">Lägesbild Malmö \1</a>', listing) == ["2025", "2024"]
+
+    # an unchanged re-run keeps the published build and the edition; a report option renders again, no build
+    current = (tmp_path / "curated" / "current").resolve()
+    edition = (tmp_path / "reports" / "malmo" / "2025").resolve()
+    with caplog.at_level(logging.INFO, logger="flows.pipeline.recipe"):
+        recipe.run(settings(2025))
+    assert "the published build is kept" in caplog.text
+    assert (tmp_path / "curated" / "current").resolve() == current
+    assert (tmp_path / "reports" / "malmo" / "2025").resolve() == edition
+    again = recipe.run(replace(settings(2025), contact="trygghet@example.se"))
+    assert (tmp_path / "curated" / "current").resolve() == current
+    assert (tmp_path / "reports" / "malmo" / "2025").resolve() != edition
+    assert "trygghet@example.se" in (again.parent / "tillganglighet.html").read_text(encoding="utf-8")
 
 
 def _hashes(folder: Path) -> dict[str, str]:

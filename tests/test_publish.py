@@ -16,7 +16,7 @@ from flows.config import PROJECT_DIR, Settings, load
 from flows.landing import lock
 from flows.pipeline import publish, recipe, stages
 
-RUN = "from flows.config import load; from flows.pipeline import recipe; recipe.run(load(render_pdf=False))"
+RUN = "from flows.config import load; from flows.pipeline import recipe; recipe.run(load(render_pdf=False, force=True))"
 
 
 def _consistent(settings: Settings) -> str:

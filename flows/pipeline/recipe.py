@@ -14,7 +14,7 @@ from typing import Any
 from flows import regions
 from flows.config import Settings
 from flows.landing import lock
-from flows.pipeline import batch, stages
+from flows.pipeline import batch, cache, stages
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,14 @@ def export_marts(db_path: Path, settings: Settings) -> list[str]:
     return stages.export_marts(db_path, settings)
 
 
-def publish_curated(db_path: Path, settings: Settings) -> Path:
-    """Make the validated version current (one atomic swap)."""
-    return stages.publish_curated(db_path, settings)
+def publish_curated(db_path: Path, settings: Settings, build_key: str = "") -> Path:
+    """Make the validated version current (one atomic swap), with the content hash it was built from."""
+    return stages.publish_curated(db_path, settings, build_key)
+
+
+def fingerprint(settings: Settings) -> str:
+    """The content hash of everything a build reads (flows/pipeline/cache.py)."""
+    return cache.build_key(settings)
 
 
 def render_reports(settings: Settings) -> tuple[Path, dict[str, float]]:
@@ -106,12 +111,17 @@ class Recipe:
     def run(self, settings: Settings) -> Path:
         """The whole recipe under the run lock; the path of the overview."""
         with lock.run_lock(settings.curated_dir):
-            db_path = self.build(settings)
-            try:
-                self.stage("publish", publish_curated, db_path, settings)
-            except BaseException:
-                stages.discard_build(db_path, settings)
-                raise
+            key = self.stage("fingerprint", fingerprint, settings)
+            if not settings.force and key == cache.published_build_key(settings):
+                self.log.info("raw files, catalogue, code and options unchanged: the published build is kept")
+                stages.tidy(settings)
+            else:
+                db_path = self.build(settings)
+                try:
+                    self.stage("publish", publish_curated, db_path, settings, key)
+                except BaseException:
+                    stages.discard_build(db_path, settings)
+                    raise
             if settings.batch:
                 return self.render_batch(settings)
             index, render_timings = self.stage("reports", render_reports, settings)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flows import db, sources, validate
 from flows.config import DB_NAME, Settings
-from flows.pipeline import publish
+from flows.pipeline import cache, publish
 from flows.regions import slugify
 from flows.report import build, marts
 from flows.report.render import behovsanalys, editions, render_all, site
@@ -98,18 +98,27 @@ def export_marts(db_path: Path, settings: Settings) -> list[str]:
     return tables
 
 
-def publish_curated(db_path: Path, settings: Settings) -> Path:
-    """Make the validated version current: one atomic symlink swap; returns the version folder."""
+def publish_curated(db_path: Path, settings: Settings, build_key: str = "") -> Path:
+    """Make the validated version current: one atomic symlink swap; returns the version folder. The build's
+    content hash goes with it (flows/pipeline/cache.py)."""
     version = _version_dir(db_path, settings)
+    if build_key:
+        (version / cache.BUILD_KEY).write_text(build_key + "\n", encoding="utf-8")
     (version / publish.COMPLETE).write_text("validated\n", encoding="utf-8")
     current = settings.curated_dir / CURRENT
     publish.swap_symlink(current, version)
     names = sorted(p.name for p in version.iterdir() if p.suffix in (".duckdb", ".parquet"))
     publish.link_files(settings.curated_dir, current, names)
+    tidy(settings, version)
+    return version
+
+
+def tidy(settings: Settings, version: Path | None = None) -> None:
+    """Remove what killed runs left behind: versions and private builds beyond the current and the kept ones."""
+    version = version or (settings.curated_dir / CURRENT).resolve()
     publish.prune(version.parent, "", keep={version})
     kept = {settings.build_dir / v.name for v in version.parent.iterdir() if v.is_dir()}
     publish.prune(settings.build_dir, "", keep=kept)
-    return version
 
 
 def report_dir(settings: Settings, municipality_name: str, year: int) -> Path:
@@ -127,16 +136,24 @@ def render_reports(settings: Settings, listings: bool = True) -> tuple[Path, dic
                 f"no crime figures for {year} in the curated data; years {settings.first_trend_year + 1}–{latest} "
                 "can be reported"
             )
+        name = marts.municipality_name(con, settings.municipality_code)
+        slug = slugify(name)
+        final = report_dir(settings, name, year)
+        key = cache.render_key(settings, year, slug)
+        if not settings.force and cache.rendered_key(final) == key:  # nothing it is made from has changed
+            publish.prune(final.parent, f".{year}.", keep={final.resolve()})
+            if listings:
+                site.write_listings(settings.reports_dir)
+            return final / "index.html", {}
         overview = build.build_context(con, settings, year)
-    slug = slugify(overview.municipality)
     overview = editions.with_since_last(overview, settings.curated_dir, slug)
-    final = report_dir(settings, overview.municipality, year)
     final.parent.mkdir(parents=True, exist_ok=True)
     version = Path(tempfile.mkdtemp(prefix=f".{year}.{publish.new_version_id()}", dir=final.parent))
     try:
         timings = render_all(overview, version, render_pdf=settings.render_pdf, contact=settings.contact)
         behovsanalys.write(overview, version, slug)
         behovsanalys.write(overview, settings.curated_dir, slug)
+        (version / cache.RENDER_KEY).write_text(key + "\n", encoding="utf-8")
         (version / publish.COMPLETE).write_text("rendered\n", encoding="utf-8")
         publish.swap_symlink(final, version)
     except BaseException:

@@ -34,6 +34,13 @@ def latest_year(con: duckdb.DuckDBPyConnection, municipality_code: str) -> int:
     return int(rows[0][0])
 
 
+def municipality_name(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    rows = con.execute("select region_name from mart_regions where region_code = $m", {"m": code}).fetchall()
+    if not rows:
+        raise LookupError(f"municipality {code} is not in the curated data")
+    return rows[0][0]
+
+
 def peer_codes(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int, configured: tuple[str, ...]) -> list:
     """Configured peers, else the mart's (the catalogue's, else the three nearest in population)."""
     if configured:

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from flows import fmt
-from flows.config import TEMPLATES_DIR
+from flows.config import TEMPLATE_CACHE_DIR, TEMPLATES_DIR
 from flows.report import texts
 from flows.report.followup import CAUSATION_NOTE
 from flows.report.render import datatables, sectiontables
@@ -41,6 +41,16 @@ def chart_svg(svg: str, label_id: str) -> Markup:
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-labelledby="{escape(label_id)}" focusable="false" ', 1))
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (a template that changes is compiled again); none where the
+    folder cannot be written."""
+    try:
+        TEMPLATE_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(TEMPLATE_CACHE_DIR))
+
+
 @cache
 def environment(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -49,6 +59,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["num"] = fmt.number
     env.filters["pct"] = fmt.percent
