@@ -24,7 +24,7 @@ from flows import config
 from flows.pipeline import server
 
 IN_PROCESS = (
-    "import sys; from pathlib import Path; from flows.config import load; from flows.pipeline import recipe; "
+    "import logging; from flows.config import load; from flows.pipeline import recipe; logging.basicConfig(level=20); "
     "recipe.run(load(render_pdf=True, force=True))"
 )
 IMPORTS_ONLY = "import flows.pipeline.flow, flows.report.build, flows.report.render"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # scipy.stats costs about 1 s to import; its few functions used here are below
 
 ALPHA = 0.05  # each test's own level, and the false discovery rate controlled across an edition
 Z95 = 1.959963984540054  # two-sided 95 %
@@ -92,6 +92,63 @@ def dispersion(counts, exposures, valid_pairs=None) -> Dispersion | None:
     return Dispersion(float(z.var(ddof=1)), int(usable.sum()))
 
 
+def _binom_pmf(k, n: int, p: float):
+    k = np.asarray(k, dtype=float)
+    log = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+    return np.exp(log + special.xlogy(k, p) + special.xlog1py(n - k, -p))
+
+
+def _search(a, d: float, lo: int, hi: int) -> int:
+    """The i in [lo, hi] with a(i) <= d < a(i + 1), for a ascending on the range (scipy's binomtest)."""
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        value = a(mid)
+        if value < d:
+            lo = mid + 1
+        elif value > d:
+            hi = mid - 1
+        else:
+            return mid
+    return lo if a(lo) <= d else lo - 1
+
+
+def binom_test_two_sided(k: int, n: int, p: float) -> float:
+    """The exact two-sided binomial test's p-value: the probability of every outcome no more likely than k
+    (scipy.stats.binomtest's method, with its relative tolerance 1e-7)."""
+    d, rerr = float(_binom_pmf(k, n, p)), 1 + 1e-7
+    if k == p * n:
+        return 1.0
+    if k < p * n:
+        ix = _search(lambda x: -float(_binom_pmf(x, n, p)), -d * rerr, math.ceil(p * n), n)
+        y = n - ix + int(d * rerr == float(_binom_pmf(ix, n, p)))
+        pval = _binom_cdf(k, n, p) + _binom_sf(n - y, n, p)
+    else:
+        ix = _search(lambda x: float(_binom_pmf(x, n, p)), d * rerr, 0, math.floor(p * n))
+        y = ix + 1
+        pval = _binom_cdf(y - 1, n, p) + _binom_sf(k - 1, n, p)
+    return float(min(1.0, pval))
+
+
+def _binom_cdf(k: int, n: int, p: float) -> float:
+    return 0.0 if k < 0 else 1.0 if k >= n else float(special.bdtr(k, n, p))
+
+
+def _binom_sf(k: int, n: int, p: float) -> float:
+    return 1.0 - _binom_cdf(k, n, p) if k < 0 or k >= n else float(special.bdtrc(k, n, p))
+
+
+def poisson_cdf(k, lam):
+    k = np.asarray(k, dtype=float)
+    return np.where(k < 0, 0.0, special.pdtr(np.maximum(k, 0), lam))
+
+
+def poisson_ppf(q: float, lam):
+    """The smallest count r with P(X ≤ r) ≥ q (scipy.stats.poisson.ppf's method)."""
+    vals = np.ceil(special.pdtrik(q, lam))
+    below = np.maximum(vals - 1, 0)
+    return np.where(poisson_cdf(below, lam) >= q, below, vals)
+
+
 def poisson_rate_change(count: int, exposure: float, ref_count: int, ref_exposure: float, phi: float = 1.0) -> Change:
     """Comparison of two Poisson rates (counts with populations as exposure), conditional on their total.
 
@@ -104,14 +161,14 @@ def poisson_rate_change(count: int, exposure: float, ref_count: int, ref_exposur
     if phi <= 1:
         if n == 0:
             return Change(rate, ref_rate, None, "exakt Poissontest", 1.0)
-        p = stats.binomtest(count, n, exposure / (exposure + ref_exposure)).pvalue
+        p = binom_test_two_sided(count, n, exposure / (exposure + ref_exposure))
         return Change(rate, ref_rate, float(p), "exakt Poissontest", 1.0)
     test = "kvasi-Poissontest"
     if n == 0:
         return Change(rate, ref_rate, None, test, phi)
     share = exposure / (exposure + ref_exposure)
     z = (count - n * share) / math.sqrt(phi * n * share * (1 - share))
-    return Change(rate, ref_rate, float(2 * stats.norm.sf(abs(z))), test, phi)
+    return Change(rate, ref_rate, float(2 * special.ndtr(-abs(z))), test, phi)
 
 
 def untested(current: float, reference: float, note: str) -> Change:
@@ -138,7 +195,7 @@ def two_proportion_change(pct: float, n: int, ref_pct: float, ref_n: int) -> Cha
     if se == 0:
         return Change(pct, ref_pct, None, "z-test för två andelar")
     z = (p1 - p0) / se
-    return Change(pct, ref_pct, float(2 * stats.norm.sf(abs(z))), "z-test för två andelar")
+    return Change(pct, ref_pct, float(2 * special.ndtr(-abs(z))), "z-test för två andelar")
 
 
 def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
@@ -208,8 +265,8 @@ def exact_poisson_limits(centre_per_100k: float, populations) -> pd.DataFrame:
     lam = centre_per_100k / 100000 * n
     out = {"population": n}
     for name, p in LIMITS.items():
-        r = stats.poisson.ppf(p, lam)
-        upper, lower = stats.poisson.cdf(r, lam), stats.poisson.cdf(r - 1, lam)
+        r = poisson_ppf(p, lam)
+        upper, lower = poisson_cdf(r, lam), poisson_cdf(r - 1, lam)
         alpha = np.where(upper > lower, (upper - p) / np.where(upper > lower, upper - lower, 1), 0)
         out[name] = np.maximum(0.0, (r - alpha) / n * 100000)
     out["centre"] = np.full_like(n, centre_per_100k)
@@ -236,7 +293,7 @@ class Funnel:
         se = np.sqrt(theta / n + self.tau2) * 100000
         out = {"population": n, "centre": np.full_like(n, self.centre)}
         for name, p in LIMITS.items():
-            out[name] = np.maximum(0.0, self.centre + stats.norm.ppf(p) * se)
+            out[name] = np.maximum(0.0, self.centre + special.ndtri(p) * se)
         return pd.DataFrame(out)[["population", "low_998", "low_95", "centre", "high_95", "high_998"]]
 
     def position(self, rate: float, population: float) -> str:
@@ -263,7 +320,7 @@ def funnel(counts, populations) -> Funnel:
     low, high = np.quantile(z, [WINSOR, 1 - WINSOR])
     phi = float(np.mean(np.clip(z, low, high) ** 2))
     big_n = len(c)
-    if big_n < 3 or big_n * phi <= stats.chi2.ppf(0.95, big_n - 1):
+    if big_n < 3 or big_n * phi <= special.chdtri(big_n - 1, 0.05):
         return Funnel(float(theta * 100000), phi, 0.0, big_n, "exact_poisson")
     w = 1 / s2
     tau2 = max(0.0, (big_n * phi - (big_n - 1)) / (w.sum() - (w**2).sum() / w.sum()))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from flows import fmt, stats
@@ -155,3 +156,22 @@ def test_an_overdispersed_funnel_gets_random_effects_limits():
     assert f.limits([100000]).iloc[0].high_95 == pytest.approx(435.10, abs=0.01)
     assert f.position(300.0, 100000) == "inside"  # outside the Poisson limits (263,7), inside the widened ones
     assert stats.funnel([100, 200, 400], [100000, 200000, 400000]).method == "exact_poisson"
+
+
+def test_the_distributions_written_on_scipy_special_match_scipy_stats():
+    import random
+
+    from scipy import stats as reference
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        n = rng.choice([1, 2, 5, 10, 50, 200, 1000, 5000, 60000, 120000])
+        k, p = rng.randint(0, n), rng.random()
+        expected = reference.binomtest(k, n, p).pvalue
+        assert stats.binom_test_two_sided(k, n, p) == pytest.approx(expected, rel=1e-8, abs=1e-300), (k, n, p)
+    lam = np.geomspace(0.01, 5e4, 400)
+    for q in (0.001, 0.025, 0.975, 0.999):
+        r = reference.poisson.ppf(q, lam)
+        assert (stats.poisson_ppf(q, lam) == r).all()
+        assert stats.poisson_cdf(r - 1, lam) == pytest.approx(reference.poisson.cdf(r - 1, lam), rel=1e-12)
+    assert stats.poisson_cdf(-1, 3.0) == 0.0
