@@ -79,13 +79,17 @@ def survey_trend(frame: pd.DataFrame, title_y: str) -> str:
     return _svg((bars + points).properties(width=WIDTH, height=HEIGHT))
 
 
+CONFIG = {
+    "font": "Arial, Helvetica, sans-serif",
+    "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"},
+    "legend": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelLimit": 260},
+}
+
+
 def _configured(chart) -> dict:
-    return (
-        chart.configure(font="Arial, Helvetica, sans-serif")
-        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor="#1a1a1a", titleColor="#1a1a1a")
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=260)
-        .to_dict(validate=False)
-    )
+    # The configuration is set on the spec, not through Altair's configure_*, each of which copies the chart.
+    spec = chart.to_dict(validate=False)
+    return spec | {"config": {**spec.get("config", {}), **CONFIG}}
 
 
 def _draw_spec(spec: dict) -> str:
