@@ -74,6 +74,27 @@ def trend(ind: CrimeIndicator, municipality: str) -> Table:
     )
 
 
+_BUILT: dict[tuple[str, int], tuple[object, Table]] = {}  # the big chart tables, built once per indicator object
+MAX_BUILT = 256
+
+
+def _once(build):
+    """A table builder that builds once per indicator object (a page and its PDF both show the table)."""
+
+    def wrapper(ind):
+        key = (build.__name__, id(ind))
+        hit = _BUILT.get(key)
+        if hit is None or hit[0] is not ind:
+            if len(_BUILT) >= MAX_BUILT:
+                _BUILT.pop(next(iter(_BUILT)))
+            hit = _BUILT[key] = (ind, build(ind))
+        return hit[1]
+
+    wrapper.__name__, wrapper.__doc__, wrapper.__module__ = build.__name__, build.__doc__, build.__module__
+    return wrapper
+
+
+@_once
 def crime_chart(ind: CrimeIndicator) -> Table:
     """Every region and year the trend chart draws: the municipality, riket, the county and the peers."""
     order = {c["region"]: i for i, c in enumerate(ind.comparison)}
@@ -99,6 +120,7 @@ def crime_chart(ind: CrimeIndicator) -> Table:
     )
 
 
+@_once
 def funnel(ind: CrimeIndicator) -> Table:
     """Every municipality in the funnel plot, with the limits at its population and where it lies."""
     data = ind.funnel_data.dropna(subset=["population", "rate_per_100k"]).sort_values("region_name")
