@@ -16,11 +16,31 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from flows import fmt
 
 NUMERIC = {"int", "dec1", "dec2", "pct", "spct", "p", "cell", "year"}
 LEVELS = ("grönt", "gult", "rött")
 DECIMALS = {"dec1": 1, "dec2": 2, "pct": 1, "p": 4}
+
+
+LEVEL_ICONS = {
+    "grönt": '<circle cx="8" cy="8" r="7.5" fill="#3f6e26"/><path d="M4.2 8.3l2.6 2.6 5-5.4" fill="none" '
+    'stroke="#fff" stroke-width="2"/>',
+    "gult": '<path d="M8 .8l7.4 14H.6z" fill="#8a6a00"/><path d="M8 5.5v4.6M8 11.6v1.6" stroke="#fff" '
+    'stroke-width="1.8"/>',
+    "rött": '<rect x=".5" y=".5" width="15" height="15" rx="2" fill="#b00020"/><path d="M4.5 4.5l7 7M11.5 4.5l-7 7" '
+    'stroke="#fff" stroke-width="2"/>',
+}
+
+
+def level_html(value) -> Markup:
+    """A proposed level as a word and a shape (never colour alone); – where there is none."""
+    if value not in LEVEL_ICONS:
+        return Markup("–")
+    icon = f'<svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">{LEVEL_ICONS[value]}</svg>'
+    return Markup(f'<span class="badge">{icon}{value}</span>')
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,27 @@ class Table:
     def anchor(self) -> str:
         return "t-" + Path(self.file).stem
 
+    def body_html(self) -> Markup:
+        """The table's body rows as the page shows them (row headers scoped, numbers right-aligned, levels as
+        word and icon): built here rather than in the template, as the big tables hold thousands of cells."""
+        lines = []
+        for row in self.rows:
+            cells = []
+            for c in self.columns:
+                value = row.get(c.key)
+                if c.kind == "level":
+                    shown = level_html(value)
+                elif c.link and row.get(c.link):
+                    shown = f'<a href="{escape(row.get(c.link))}">{escape(c.show(value))}</a>'
+                else:
+                    shown = escape(c.show(value))
+                if c.header:
+                    cells.append(f'<th scope="row">{shown}</th>')
+                else:
+                    cells.append(f'<td class="n">{shown}</td>' if c.numeric else f"<td>{shown}</td>")
+            lines.append("<tr>" + "".join(cells) + "</tr>\n")
+        return Markup("".join(lines))
+
     def csv_text(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -95,7 +136,7 @@ class Collected:
 
     def add(self, table: Table) -> str:
         seen = self.tables.get(table.file)
-        if seen is not None and seen.csv_text() != table.csv_text():
+        if seen is not None and seen is not table and seen.csv_text() != table.csv_text():
             raise ValueError(f"two different tables would both be written to {table.file}")
         self.tables[table.file] = table
         return ""

@@ -15,7 +15,7 @@ from flows.config import TEMPLATE_CACHE_DIR, TEMPLATES_DIR
 from flows.report import texts
 from flows.report.followup import CAUSATION_NOTE
 from flows.report.render import datatables, sectiontables
-from flows.report.render.tables import Collected
+from flows.report.render.tables import Collected, level_html
 from flows.report.texts import KIND_SV, MONTHS_SV, VERDICT_SV
 
 
@@ -70,6 +70,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
     env.filters["reason"] = rule_reason
     env.filters["comparison"] = texts.comparison_text
     env.globals["tb"] = TABLE_BUILDERS
+    env.globals["level_html"] = level_html
     env.globals["verdict_sv"] = VERDICT_SV
     env.globals["kind_sv"] = KIND_SV
     env.globals["months_sv"] = MONTHS_SV
