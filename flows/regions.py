@@ -16,10 +16,15 @@ class UnknownMunicipality(LookupError):
     pass
 
 
-def municipalities(raw_dir: Path) -> dict[str, str]:
-    """SCB code → name, from data/raw/reference/kommuner.csv."""
+def _reference(raw_dir: Path) -> list[dict]:
+    """The rows of data/raw/reference/kommuner.csv (one per municipality, with its county)."""
     with open(reference_dir(raw_dir) / "kommuner.csv", encoding="utf-8", newline="") as f:
-        return {row["municipality_code"]: row["municipality_name"] for row in csv.DictReader(f)}
+        return list(csv.DictReader(f))
+
+
+def municipalities(raw_dir: Path) -> dict[str, str]:
+    """SCB code → name."""
+    return {row["municipality_code"]: row["municipality_name"] for row in _reference(raw_dir)}
 
 
 def resolve(text: str, raw_dir: Path) -> tuple[str, str]:
@@ -40,23 +45,9 @@ def resolve(text: str, raw_dir: Path) -> tuple[str, str]:
 ALL = ("all", "alla")
 
 
-def counties(raw_dir: Path) -> dict[str, list[str]]:
-    """County code → its municipalities' codes, from data/raw/reference/kommuner.csv."""
-    found: dict[str, list[str]] = {}
-    with open(reference_dir(raw_dir) / "kommuner.csv", encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            found.setdefault(row["county_code"], []).append(row["municipality_code"])
-    return found
-
-
-def county_names(raw_dir: Path) -> dict[str, str]:
-    with open(reference_dir(raw_dir) / "kommuner.csv", encoding="utf-8", newline="") as f:
-        return {row["county_code"]: row["county_name"] for row in csv.DictReader(f)}
-
-
-def resolve_county(text: str, raw_dir: Path) -> str:
+def resolve_county(text: str, rows: list[dict]) -> str:
     """A county's code from its code (`12`) or name (`Skåne län`, `Skåne`, `skane`)."""
-    names = county_names(raw_dir)
+    names = {row["county_code"]: row["county_name"] for row in rows}
     wanted = text.strip()
     if wanted.zfill(2) in names and wanted.isdigit():
         return wanted.zfill(2)
@@ -74,7 +65,9 @@ def resolve_many(kommun: str, lan: str | None, raw_dir: Path) -> tuple[str, ...]
     """The municipalities of a batch, in code order: `all`, a county (`lan`), or names and codes separated by
     commas (`Malmö,Lund,1281`); one name gives one municipality."""
     if lan:
-        return tuple(sorted(counties(raw_dir)[resolve_county(lan, raw_dir)]))
+        rows = _reference(raw_dir)
+        county = resolve_county(lan, rows)
+        return tuple(sorted(row["municipality_code"] for row in rows if row["county_code"] == county))
     if kommun.strip().lower() in ALL:
         return tuple(sorted(municipalities(raw_dir)))
     codes = [resolve(part, raw_dir)[0] for part in kommun.split(",") if part.strip()]

@@ -296,18 +296,18 @@ class Funnel:
             out[name] = np.maximum(0.0, self.centre + special.ndtri(p) * se)
         return pd.DataFrame(out)[["population", "low_998", "low_95", "centre", "high_95", "high_998"]]
 
+    def positions(self, rates, populations) -> np.ndarray:
+        """Where each rate lies: `above_998`, `above_95`, `inside`, `below_95` or `below_998`."""
+        lim = self.limits(np.asarray(populations, dtype=float))
+        rate = np.asarray(rates, dtype=float)
+        return np.select(
+            [rate > lim.high_998, rate > lim.high_95, rate < lim.low_998, rate < lim.low_95],
+            ["above_998", "above_95", "below_998", "below_95"],
+            "inside",
+        )
+
     def position(self, rate: float, population: float) -> str:
-        """Where a rate lies: `above_998`, `above_95`, `inside`, `below_95` or `below_998`."""
-        lim = self.limits([population]).iloc[0]
-        if rate > lim.high_998:
-            return "above_998"
-        if rate > lim.high_95:
-            return "above_95"
-        if rate < lim.low_998:
-            return "below_998"
-        if rate < lim.low_95:
-            return "below_95"
-        return "inside"
+        return str(self.positions([rate], [population])[0])
 
 
 def funnel(counts, populations) -> Funnel:

@@ -17,13 +17,14 @@ from flows.config import EXPECTATIONS_DIR, PROJECT_DIR, SQL_DIR, TEMPLATES_DIR, 
 BUILD_KEY = "BUILD_KEY"
 RENDER_KEY = ".render-key"
 CODE_DIRS = (PROJECT_DIR / "flows", SQL_DIR, EXPECTATIONS_DIR)
-SKIPPED = (".lock", "__pycache__")
+SKIPPED = {".lock", "__pycache__"}
 
 
 def _files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not any(part in SKIPPED for part in p.parts))
+    found = (p for p in folder.rglob("*") if p.is_file())
+    return sorted(p for p in found if not SKIPPED.intersection(p.relative_to(folder).parts))
 
 
 def digest(folders: Iterable[Path], *options: object) -> str:

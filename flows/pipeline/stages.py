@@ -143,7 +143,7 @@ def render_reports(settings: Settings, listings: bool = True) -> tuple[Path, dic
         if not settings.force and cache.rendered_key(final) == key:  # nothing it is made from has changed
             publish.prune(final.parent, f".{year}.", keep={final.resolve()})
             if listings:
-                site.write_listings(settings.reports_dir)
+                write_listings(settings)
             return final / "index.html", {}
         overview = build.build_context(con, settings, year)
     overview = editions.with_since_last(overview, settings.curated_dir, slug)
@@ -162,7 +162,7 @@ def render_reports(settings: Settings, listings: bool = True) -> tuple[Path, dic
     editions.save(overview, settings.curated_dir, slug)
     publish.prune(final.parent, f".{year}.", keep={version})
     if listings:
-        site.write_listings(settings.reports_dir)
+        write_listings(settings)
     return final / "index.html", timings
 
 
@@ -172,4 +172,5 @@ def render_one(settings: Settings) -> Path:
 
 
 def write_listings(settings: Settings) -> Path:
+    """The site's start page and each municipality's list of editions, from what is published."""
     return site.write_listings(settings.reports_dir)

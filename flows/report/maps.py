@@ -45,8 +45,8 @@ def county_map(con: duckdb.DuckDBPyConnection, scope: Scope, headline: CrimeIndi
         return None
     model, county = headline.funnel_model, scope.names.get(scope.county_codes[0], scope.county_codes[0])
     table = []
-    for r in rows:
-        position = model.position(r["rate_per_100k"], r["population"])
+    positions = model.positions([r["rate_per_100k"] for r in rows], [r["population"] for r in rows])
+    for r, position in zip(rows, positions, strict=True):
         lon, lat = _centre(json.loads(r["geometry"]))
         table.append(
             {

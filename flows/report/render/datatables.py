@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from flows import cells
 from flows.report.context import CrimeIndicator, MapFigure, SimpleSeries, SurveyIndicator
 from flows.report.render.tables import Column, Table
@@ -126,11 +124,7 @@ def funnel(ind: CrimeIndicator) -> Table:
     data = ind.funnel_data.dropna(subset=["population", "rate_per_100k"]).sort_values("region_name")
     limits = ind.funnel_model.limits(data.population.to_numpy())
     rate = data.rate_per_100k.to_numpy()
-    position = np.select(
-        [rate > limits.high_998, rate > limits.high_95, rate < limits.low_998, rate < limits.low_95],
-        ["above_998", "above_95", "below_998", "below_95"],
-        "inside",
-    )
+    position = ind.funnel_model.positions(rate, data.population.to_numpy())
     rows = [
         {
             "region": name,

@@ -39,7 +39,6 @@ class Site:
     footer: list[tuple[str, str]] = field(default_factory=list)
     needs: str = ""  # the behovsanalys files' stem, in the edition folder
     contact: str = ""  # where to report an accessibility problem
-    earlier: list[int] = field(default_factory=list)  # the municipality's earlier editions
 
 
 def edition_pages(overview) -> list[tuple[str, str]]:
@@ -52,7 +51,7 @@ def edition_pages(overview) -> list[tuple[str, str]]:
     ]
 
 
-def for_page(overview, current: str, contact: str = "", earlier: list[int] | None = None) -> Site:
+def for_page(overview, current: str, contact: str = "") -> Site:
     """The site around one page of an edition (`current`: its file name)."""
     pages = edition_pages(overview)
     label = dict(pages)[current]
@@ -72,7 +71,6 @@ def for_page(overview, current: str, contact: str = "", earlier: list[int] | Non
         footer=footer,
         needs=needs_stem(overview),
         contact=contact,
-        earlier=earlier or [],
     )
 
 
