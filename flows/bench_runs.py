@@ -5,7 +5,9 @@
 2. an unchanged re-run against the first (target: ≤ 2 s of work beyond start-up);
 3. a batch (`--kommun all` by default, HTML and PDF, 2 worker processes) against its size times one
    report's render time in the single run (targets for 290: ≤ 10 min, per municipality ≤ 1/5 of a warm run,
-   peak memory ≤ 4 GB).
+   peak memory ≤ 4 GB);
+4. the same batch after a new trygghetsmätning file for Lund: the build redoes only what reads the survey
+   and the manifest, and only Lund's edition is rendered again.
 
 Everything goes to a temporary folder with its own PREFECT_HOME; the server is stopped at the end.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,7 +51,9 @@ def main(batch: str = "all") -> None:
     lagesbild = str(Path(sys.executable).with_name("lagesbild"))
     with tempfile.TemporaryDirectory(prefix="lagesbild-runs-") as tmp:
         base = Path(tmp)
+        shutil.copytree(config.BUNDLED_RAW_DIR, base / "raw")  # step 4 adds a file to it
         env = config.child_env(
+            LAGESBILD_RAW_DIR=str(base / "raw"),
             PREFECT_HOME=str(base / "prefect"),
             LAGESBILD_CURATED_DIR=str(base / "curated"),
             LAGESBILD_REPORTS_DIR=str(base / "reports"),
@@ -61,7 +66,8 @@ def main(batch: str = "all") -> None:
         print(f"local Prefect server started in {time.perf_counter() - t0:.1f} s (once; later runs reuse it)")
         try:
             warm = _single(lagesbild, env)
-            _batch(lagesbild, env, batch, warm)
+            which = _batch(lagesbild, env, batch, warm)
+            _changed_survey(lagesbild, env, which, base)
         finally:
             print(server.stop(home))
 
@@ -85,7 +91,7 @@ def _single(lagesbild: str, env: dict[str, str]) -> float:
     return warm
 
 
-def _batch(lagesbild: str, env: dict[str, str], batch: str, warm: float) -> None:
+def _batch(lagesbild: str, env: dict[str, str], batch: str, warm: float) -> list[str]:
     _, log = _wall([lagesbild, "run", "--force"], env)
     one = _stage(log, "reports")
     which = ["--lan", batch] if batch.endswith(" län") or (batch.isdigit() and len(batch) == 2) else ["--kommun", batch]
@@ -97,6 +103,32 @@ def _batch(lagesbild: str, env: dict[str, str], batch: str, warm: float) -> None
         f"per municipality ({seconds / max(done, 1) / warm:.2f} of a warm run, target ≤ 0,2); {done} × one "
         f"report's render time ({one:.1f} s) = {done * one:.0f} s; reports stage "
         f"{_stage(log, 'reports'):.0f} s; largest process peak {peak:,.0f} MB (targets for 290: ≤ 600 s, ≤ 4 GB)"
+    )
+    return which
+
+
+LUND_SURVEY = (
+    "kommun;ar;indikator;enhet;varde;antal_svarande\n"
+    "Lund;2024;otrygg ute sent på kvällen;procent;24,6;1210\n"
+    "Lund;2025;otrygg ute sent på kvällen;procent;21,9;1187\n"
+)
+BUILD_STAGES = ("ingest", "staging", "validate staging", "marts", "validate marts", "export", "publish")
+
+
+def _changed_survey(lagesbild: str, env: dict[str, str], which: list[str], base: Path) -> None:
+    editions = base / "reports"
+    before = {p: p.resolve() for p in editions.glob("*/[12][0-9][0-9][0-9]")}
+    survey = base / "trygghetsmatning_lund.csv"
+    survey.write_text(LUND_SURVEY, encoding="utf-8")
+    _wall([lagesbild, "ingest", str(survey)], env)
+    seconds, log = _wall([lagesbild, "run", *which, "--workers", "2"], env)
+    again = sorted(p.parent.name for p, was in before.items() if p.resolve() != was)
+    built = sum(_stage(log, s) for s in BUILD_STAGES)
+    models = re.findall(r"models intermediate\+marts: (\d+) of (\d+)", log)
+    print(
+        f"after a new survey file for Lund: the batch {seconds:.0f} s; the build {built:.1f} s "
+        f"({'/'.join(models[-1]) if models else '?'} intermediate and mart models run again); "
+        f"{len(again)} of {len(before)} editions rendered again ({', '.join(again)})"
     )
 
 

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 LAYERS = ("staging", "intermediate", "marts")
 _REF = re.compile(r"\b(?:from|join)\s+((?:stg|int|mart)_[a-z0-9_]+)", re.IGNORECASE)
+_RAW_REF = re.compile(r"\braw\.([a-z0-9_]+)", re.IGNORECASE)
+_GRAIN = re.compile(r"^-- grain: one row per ([^(\n]+)")
 
 
 def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -42,6 +44,18 @@ class Model:
     @property
     def refs(self) -> set[str]:
         return {m.lower() for m in _REF.findall(self.sql)} - {self.name}
+
+    @property
+    def raw_refs(self) -> set[str]:
+        return {m.lower() for m in _RAW_REF.findall(self.sql)}
+
+    @property
+    def grain(self) -> list[str]:
+        """The columns of the model's first line (`-- grain: one row per a, b`): its key and its row order."""
+        found = _GRAIN.match(self.sql)
+        if not found:
+            raise RuntimeError(f"sql/{self.layer}/{self.path.name}: the first line must be `-- grain: one row per …`")
+        return [c.strip() for c in found.group(1).split(",")]
 
 
 def models(sql_dir: Path = SQL_DIR, layers: tuple[str, ...] = LAYERS) -> list[Model]:
@@ -69,7 +83,9 @@ def model_params(settings: Settings) -> dict[str, float | int]:
 
 
 def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict) -> int:
-    """Materialise one model as a table of the same name, binding the `$name` values it uses; its row count."""
+    """Materialise one model as a table of the same name, binding the `$name` values it uses; its row count.
+    The rows are stored in the order of the model's grain, so that the same data gives the same table (and
+    the same Parquet bytes, digests and row numbers in validation examples) whatever the threads did."""
     body = model.sql.strip().rstrip(";")
     used = {k: v for k, v in params.items() if f"${k}" in body}
     missing = sorted(set(re.findall(r"\$([a-z_0-9]+)", body)) - set(used))
@@ -78,7 +94,11 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model, params: dict) -> int
     try:
         if "cell_status(" in body:
             con.execute(CELL_STATUS_MACRO)
-        con.execute(f"create or replace table {model.name} as\n{body}", used or None)
+        order = ", ".join([*(f"{c} nulls first" for c in model.grain), "columns(*)"])  # ties: by every column
+        con.execute(
+            f"create or replace table {model.name} as\nselect * from (\n{body}\n) as model order by {order}",
+            used or None,
+        )
     except duckdb.Error as exc:
         raise RuntimeError(f"sql/{model.layer}/{model.path.name}: {str(exc).strip().splitlines()[0]}") from exc
     return scalar(con, f"select count(*) from {model.name}")

@@ -109,7 +109,11 @@ def test_round_trip_ingesting_the_bundled_files_gives_the_same_curated_tables(bu
     with db.connect(rebuilt) as con:
         sources.load_all(con, raw, CATALOGUE_DIR, load().plans_dir)
         db.run_models(con, db.LAYERS, MODEL_PARAMS)
-    marts = [m.name for m in db.models() if m.layer == "marts" and m.name != "mart_source_files"]
+    marts = [
+        m.name
+        for m in db.models()
+        if m.layer == "marts" and m.name not in ("mart_source_files", "mart_source_files_by_municipality")
+    ]
     with duckdb.connect(str(bundled_db), read_only=True) as bundled, duckdb.connect(str(rebuilt)) as again:
         for mart in marts:
             columns = [c for c in bundled.table(mart).columns if "source_file" not in c]

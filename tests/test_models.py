@@ -1244,6 +1244,41 @@ def test_mart_source_files(con):
     assert rows == [("bra/a.txt", True, "CC0-1.0", None, None), ("bra/ff.txt", False, "", "Databasfil.txt", "2025")]
 
 
+def test_mart_source_files_by_municipality(con):
+    """National files are behind every municipality's report; a survey, local or Kolada file only behind the
+    municipalities it has rows for (a file with none of them is behind no report)."""
+    given(
+        con,
+        "mart_source_files",
+        "source_file varchar, kind varchar, sha256 varchar",
+        [("bra/sol.txt", "real", "aa"), ("survey/malmo.csv", "real", "bb"), ("local/lund.csv", "real", "cc"),
+         ("survey/orphan.csv", "real", "dd")],
+    )  # fmt: skip
+    given(
+        con,
+        "mart_regions",
+        "region_code varchar, region_type varchar",
+        [("1280", "kommun"), ("1281", "kommun"), ("12", "lan"), ("00", "riket")],
+    )
+    given(
+        con,
+        "mart_survey_indicators_by_area_year",
+        "municipality_code varchar, source_file varchar",
+        [("1280", "survey/malmo.csv"), ("1280", "survey/malmo.csv"), (None, "survey/orphan.csv")],
+    )
+    given(
+        con, "mart_local_indicators_by_year", "region_code varchar, source_file varchar", [("1281", "local/lund.csv")]
+    )
+    given(con, "mart_kolada_values_by_municipality_year", "municipality_code varchar, source_file varchar", [])
+    rows = run(con, "mart_source_files_by_municipality", "municipality_code, source_file, sha256", "1, 2")
+    assert rows == [
+        ("1280", "bra/sol.txt", "aa"),
+        ("1280", "survey/malmo.csv", "bb"),
+        ("1281", "bra/sol.txt", "aa"),
+        ("1281", "local/lund.csv", "cc"),
+    ]
+
+
 def test_mart_regions(con):
     given(
         con,

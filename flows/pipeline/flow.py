@@ -108,6 +108,7 @@ def run(settings: Settings) -> Path:
 
     _quiet_console()
     logging.getLogger("distributed").setLevel(logging.WARNING)  # a local Dask cluster's start and stop
+    logging.getLogger("flows.pipeline").setLevel(logging.INFO)  # what a build or a report redoes and keeps
     # A sync flow otherwise waits about a second at exit for its heartbeat thread.
     chosen = yearly_lagesbild.with_options(task_runner=task_runner(settings)) if settings.batch else yearly_lagesbild
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):

@@ -8,16 +8,19 @@ the previous curated tables and reports as they were.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
 
 from flows import db, sources, validate
-from flows.config import DB_NAME, Settings
-from flows.pipeline import cache, publish
+from flows.config import DB_NAME, SQL_DIR, Settings
+from flows.pipeline import cache, increments, publish
 from flows.regions import slugify
 from flows.report import build, marts
 from flows.report.render import behovsanalys, editions, render_all, site
+
+log = logging.getLogger(__name__)
 
 VERSIONS_DIR = ".versions"
 CURRENT = "current"
@@ -31,11 +34,16 @@ def _version_dir(db_path: Path, settings: Settings) -> Path:
 
 
 def start_build(settings: Settings) -> Path:
-    """A new private build folder (every layer) and its empty version folder; the path of the build database."""
+    """A new private build folder (every layer) and its empty version folder; the path of the build database.
+    Unless `settings.force`, the build starts as a copy of the published one, so that only what changed is
+    redone (flows/pipeline/increments.py)."""
     version = publish.new_version_id()
     folder = settings.build_dir / version
     folder.mkdir(parents=True)
     (settings.curated_dir / VERSIONS_DIR / version).mkdir(parents=True)
+    published = settings.curated_dir / CURRENT
+    if not settings.force and published.exists():
+        increments.reuse_previous(current_build(settings), folder / BUILD_NAME)
     return folder / BUILD_NAME
 
 
@@ -62,13 +70,40 @@ def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
 
 
 def build_layer(db_path: Path, layers: tuple[str, ...], settings: Settings) -> dict[str, int]:
-    """Run the SQL models of the given layers; rows per table."""
+    """Run the SQL models of the given layers whose key changed (the others are kept); rows per table."""
+    params = db.model_params(settings)
     with db.connect(db_path) as con:
-        return db.run_models(con, layers, db.model_params(settings))
+        kept = increments.stored(con, "model")
+        known = increments.raw_table_keys(con) | {name: content for name, (_, _, content) in kept.items()}
+        existing = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main'")
+                    .fetchall()}  # fmt: skip
+        code = increments.code_digest(increments.MODEL_CODE)
+        layer_models = db.models(SQL_DIR, layers)
+        counts, done = {}, []
+        for model in layer_models:
+            suite = validate.suite_path(model.name)
+            key = increments.hash_of(
+                code,
+                model.sql,
+                sorted((k, v) for k, v in params.items() if f"${k}" in model.sql),
+                suite.read_text(encoding="utf-8") if suite.exists() else "",
+                settings.validation_engine,
+                [(ref, known.get(ref, "")) for ref in sorted(model.refs | model.raw_refs)],
+            )
+            if kept.get(model.name, ("",))[0] == key and model.name in existing:
+                counts[model.name] = db.scalar(con, f"select count(*) from {model.name}")
+                continue
+            counts[model.name] = db.run_model(con, model, params)
+            known[model.name] = increments.content_digest(con, model.name)
+            increments.store(con, "model", model.name, key, content=known[model.name])
+            done.append(model.name)
+        increments.summary("models " + "+".join(layers), done, len(layer_models))
+        return counts
 
 
 def validate_layer(db_path: Path, prefix: str, settings: Settings) -> int:
-    """Validate every table of a layer that has a suite; raises validate.ValidationFailed when critical."""
+    """Validate every table of a layer that has a suite and was built again (the others' results are kept);
+    raises validate.ValidationFailed when critical. The number of checks run."""
     with db.connect(db_path) as con:
         tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
         expected = validate.suites(prefix=prefix)
@@ -77,7 +112,13 @@ def validate_layer(db_path: Path, prefix: str, settings: Settings) -> int:
             raise validate.ValidationFailed(
                 [validate.CheckResult(t, "table exists", "", "critical", False, 1) for t in missing]
             )
-        return len(validate.validate_tables(con, expected, engine=settings.validation_engine))
+        models, checked = increments.stored(con, "model"), increments.stored(con, "check")
+        todo = [t for t in expected if not models.get(t) or checked.get(t, ("",))[0] != models[t][0]]
+        results = validate.validate_tables(con, todo, engine=settings.validation_engine)
+        for table in todo:
+            increments.store(con, "check", table, models[table][0] if table in models else "")
+        increments.summary(f"checks {prefix}*", todo, len(expected))
+        return len(results)
 
 
 def export_marts(db_path: Path, settings: Settings) -> list[str]:
@@ -91,10 +132,24 @@ def export_marts(db_path: Path, settings: Settings) -> list[str]:
             for r in con.execute(
                 "select table_name from duckdb_tables() where schema_name = 'main' order by table_name"
             ).fetchall()
-            if r[0].startswith(PUBLISHED_PREFIXES)
+            if r[0].startswith(PUBLISHED_PREFIXES) and r[0] != cache.DIGESTS
         ]
+        cache.write_table_digests(con, tables)
+        tables.append(cache.DIGESTS)
         db.copy_tables(con, tables, published)
-        db.export_parquet(con, [t for t in tables if t.startswith("mart_")], version)
+        marts = [t for t in tables if t.startswith("mart_")]
+        models, exported = increments.stored(con, "model"), increments.stored(con, "export")
+        before = settings.curated_dir / CURRENT
+        unchanged = [
+            t for t in marts
+            if t in models and exported.get(t, ("",))[0] == models[t][2] and (before / f"{t}.parquet").is_file()
+        ]  # fmt: skip
+        for table in unchanged:
+            increments.link_or_copy(before / f"{table}.parquet", version / f"{table}.parquet")
+        db.export_parquet(con, [t for t in marts if t not in unchanged], version)
+        for table in marts:
+            increments.store(con, "export", table, models[table][2] if table in models else "")
+        increments.summary("parquet files", [t for t in marts if t not in unchanged], len(marts))
     return tables
 
 
@@ -139,8 +194,9 @@ def render_reports(settings: Settings, listings: bool = True) -> tuple[Path, dic
         name = marts.municipality_name(con, settings.municipality_code)
         slug = slugify(name)
         final = report_dir(settings, name, year)
-        key = cache.render_key(settings, year, slug)
+        key = cache.render_key(settings, year, slug, cache.data_digests(con, settings.municipality_code))
         if not settings.force and cache.rendered_key(final) == key:  # nothing it is made from has changed
+            log.info("%s %d: nothing the edition is made from has changed; it is kept", name, year)
             publish.prune(final.parent, f".{year}.", keep={final.resolve()})
             if listings:
                 write_listings(settings)

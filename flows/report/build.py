@@ -103,7 +103,12 @@ def edition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Edition:
 def build_context(con: duckdb.DuckDBPyConnection, settings: Settings, year: int) -> Overview:
     """The whole context of a report; nothing is added to it afterwards."""
     scope = marts.scope(con, settings, year)
-    files = records(con, "select * from mart_source_files order by source_file")
+    files = records(
+        con,
+        "select * exclude (municipality_code) from mart_source_files_by_municipality where municipality_code = $m "
+        "order by source_file",
+        {"m": settings.municipality_code},
+    )
     checks: Quality | None = quality.data_quality(con)
     common = {
         "municipality": scope.municipality,

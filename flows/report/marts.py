@@ -10,6 +10,25 @@ import pandas as pd
 
 from flows.config import Settings
 
+# What one municipality's report reads of the published tables: these only by the rows that name it (in the
+# column given), those in NOT_READ not at all, every other table whole (riket, the county and the other
+# municipalities are compared with). The render key (flows/pipeline/cache.py) is made of the digests of
+# exactly this, so that a changed survey file renders again only the municipalities it has rows for.
+# tests/test_incremental.py builds a report from only this and checks it is the report built from all.
+BY_MUNICIPALITY = {
+    "mart_crime_indicators_by_district_year": "municipality_code",
+    "mart_kolada_values_by_municipality_year": "municipality_code",
+    "mart_local_indicators_by_year": "region_code",
+    "mart_measures": "municipality_code",
+    "mart_peers_by_municipality_year": "municipality_code",
+    "mart_police_events_by_district_year": "region_code",
+    "mart_police_events_by_type_hour": "region_code",
+    "mart_police_events_by_type_month": "region_code",
+    "mart_source_files_by_municipality": "municipality_code",
+    "mart_survey_indicators_by_area_year": "municipality_code",
+}
+NOT_READ = ("mart_source_files", "meta_table_digests")  # the report's list of files is the one by municipality
+
 
 def records(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[dict]:
     """A query's rows as dicts, with SQL nulls (and pandas' NaN, NA, NaT) as None."""

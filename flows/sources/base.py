@@ -59,6 +59,11 @@ class Source:
     catalogue_kind: str = ""  # the catalogue's `source` value for its indicators (bra, survey, ...)
     title_sv: str = ""  # how the report names the kind of source
     how_to_get_sv: str = ""  # where the report names it as missing: how an analyst gets it
+    inputs: Callable[[Batch], list[Path]] | None = None  # what it reads, when not just its formats' files
+
+    def reads(self, batch: Batch) -> list[Path]:
+        """The files and folders its loader reads (their hash decides whether it is loaded again)."""
+        return self.inputs(batch) if self.inputs else batch.files(*self.formats)
 
 
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

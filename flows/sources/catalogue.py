@@ -29,4 +29,9 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     }
 
 
-SOURCE = Source(name="catalogue", load=load, staging=tuple(f"stg_catalogue__{name}" for name in TABLES))
+SOURCE = Source(
+    inputs=lambda batch: [batch.catalogue_dir],
+    name="catalogue",
+    load=load,
+    staging=tuple(f"stg_catalogue__{name}" for name in TABLES),
+)

@@ -32,4 +32,9 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     return {"measures": text.load_text_table(con, "measures", files, base, ";", REQUIRED, COLUMNS)}
 
 
-SOURCE = Source(name="measures", load=load, staging=("stg_measures__register",))
+SOURCE = Source(
+    inputs=lambda batch: [batch.plans_dir] if batch.plans_dir else [],
+    name="measures",
+    load=load,
+    staging=("stg_measures__register",),
+)

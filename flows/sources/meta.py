@@ -29,4 +29,9 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     return {"source_files": len(rows), "load_log": len(batch.log)}
 
 
-SOURCE = Source(name="meta", load=load, staging=("stg_meta__source_files", "stg_meta__load_log"))
+SOURCE = Source(
+    inputs=lambda batch: [batch.raw_dir],
+    name="meta",
+    load=load,
+    staging=("stg_meta__source_files", "stg_meta__load_log"),
+)

@@ -69,6 +69,7 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
 
 
 SOURCE = Source(
+    inputs=lambda batch: [batch.reference_dir],
     name="reference",
     load=load,
     staging=("stg_ref__municipalities", "stg_ref__districts", "stg_ref__bra_districts", "stg_ref__boundaries"),

@@ -134,7 +134,13 @@ def quarantine(con: duckdb.DuckDBPyConnection, table: str, keys, rule: str, colu
 def validate_tables(
     con: duckdb.DuckDBPyConnection, tables: list[str], expectations_dir: Path = EXPECTATIONS_DIR, engine: str = "sql"
 ) -> list[CheckResult]:
-    """Validate tables, store results in meta_validation_results, raise ValidationFailed on critical failures."""
+    """Validate tables, store results in meta_validation_results, raise ValidationFailed on critical failures.
+    Rows an earlier check of these tables quarantined are forgotten first: the tables were built again."""
+    if (
+        tables
+        and con.execute("select count(*) from duckdb_tables() where table_name = 'meta_quarantine'").fetchone()[0]
+    ):
+        con.execute("delete from meta_quarantine where list_contains($t, table_name)", {"t": list(tables)})
     results: list[CheckResult] = []
     for table in tables:
         results.extend(validate_table(con, table, expectations_dir, engine))

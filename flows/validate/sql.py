@@ -137,7 +137,8 @@ def run(con: duckdb.DuckDBPyConnection, table: str, spec: dict, with_keys: list[
             wanted = ", ".join(_quote(c) for c in dict.fromkeys([*source, *shown]))
             con.execute(f"create or replace temp view {with_rows} as {_checked(table, spec, numbered=True)}")
             rows = con.execute(
-                f"select {wanted}, __row from {with_rows} where {cond} order by __row limit $max_examples",
+                f"select {wanted}, __row from {with_rows} where {cond} order by {', '.join([*source, '__row'])} "
+                "limit $max_examples",
                 bound | {"max_examples": MAX_EXAMPLES},
             ).df()
             keys = None

@@ -1,4 +1,4 @@
--- grain: one row per path
+-- grain: one row per source_file
 -- The raw-data manifest: what each raw file is, where it comes from, and whether it is synthetic.
 with source as (
     select * from raw.source_files
