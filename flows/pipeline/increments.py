@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows import sources
 from flows.config import PROJECT_DIR
 
 log = logging.getLogger(__name__)
@@ -131,3 +132,27 @@ def summary(step: str, done: list[str], total: int) -> None:
     kept = total - len(done)
     names = f" ({', '.join(done)})" if kept and done else ""
     log.info("%s: %d of %d run again%s%s", step, len(done), total, names, f", {kept} unchanged" if kept else "")
+
+
+def load_changed(con: duckdb.DuckDBPyConnection, batch: sources.Batch) -> dict[str, int]:
+    """Run the loaders whose files or code changed since the build the database was copied from (all of
+    them in a new database), in order: the manifest's check of every file's hash comes first. Each loaded
+    source's key and raw tables are recorded in raw.build_keys; row counts per table loaded."""
+    con.execute("create schema if not exists raw")
+    kept, loaders = stored(con, "source"), code_digest(LOADER_CODE)
+    existing = raw_objects(con)
+    counts: dict[str, int] = {}
+    done = []
+    for source in sources.SOURCES:
+        key = hash_of(loaders, paths_digest(source.reads(batch)), sorted(batch.years.items()))
+        previous, tables, _ = kept.get(source.name, ("", [], ""))
+        if key == previous and set(tables) <= existing.keys():
+            continue
+        for table in (t for t in tables if t in existing):
+            con.execute(f"drop {existing[table]} raw.{table}")
+        loaded = source.load(con, batch)
+        store(con, "source", source.name, key, list(loaded))
+        counts |= loaded
+        done.append(source.name)
+    summary("sources", done, len(sources.SOURCES))
+    return counts

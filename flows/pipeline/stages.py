@@ -66,7 +66,8 @@ def current_build(settings: Settings) -> Path:
 def load_raw_files(db_path: Path, settings: Settings) -> dict[str, int]:
     """Every raw file, the reference and the catalogue into the build's `raw` schema; rows per table."""
     with db.connect(db_path) as con:
-        return sources.load_all(con, settings.raw_dir, settings.catalogue_dir, settings.plans_dir)
+        batch = sources.batch_of(settings.raw_dir, settings.catalogue_dir, settings.plans_dir)
+        return increments.load_changed(con, batch)
 
 
 def build_layer(db_path: Path, layers: tuple[str, ...], settings: Settings) -> dict[str, int]:

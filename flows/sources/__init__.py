@@ -14,7 +14,6 @@ import duckdb
 
 from flows import config
 from flows.landing import manifest
-from flows.pipeline import increments
 from flows.sources import (
     bra_categories,
     bra_kommun,
@@ -100,42 +99,22 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch, sources: tuple[Source, ..
     return counts
 
 
-def load_all(
-    con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path, plans_dir: Path | None = None
-) -> dict[str, int]:
-    """Every raw file, the reference, the catalogue and the registers of measures (none: an empty register)
-    into `raw.*`; row counts per raw table loaded. A source whose files and loader are unchanged since the
-    build the database was copied from is not read again (flows/pipeline/increments.py). A source that
-    is required (BRÅ's SOL exports, SCB's population) stops the build when none of its files is there."""
+def batch_of(raw_dir: Path, catalogue_dir: Path, plans_dir: Path | None = None) -> Batch:
+    """Every raw file by format, the reference, the catalogue and the registers of measures, as loaders read
+    them. A source that is required (BRÅ's SOL exports, SCB's population) stops the build when none of its
+    files is there."""
     by_format = classify(raw_dir)
     for source in SOURCES:
         if source.required and not any(by_format.get(f.name) for f in source.formats):
             raise IngestError(source.required.format(folder=raw_dir / source.formats[0].source))
     log = manifest.read_log(raw_dir)
     years = {r["path"]: int(r["period_from"][:4]) for r in log if r["format"] == bra_kommun.CSV.name}
-    batch = Batch(raw_dir, by_format, config.reference_dir(raw_dir), catalogue_dir, plans_dir, years, log)
-    return load_changed(con, batch)
+    return Batch(raw_dir, by_format, config.reference_dir(raw_dir), catalogue_dir, plans_dir, years, log)
 
 
-def load_changed(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
-    """Run the loaders whose files or code changed since the build the database was copied from (all of
-    them in a new database), in order: the manifest's check of every file's hash comes first. Each loaded
-    source's key and raw tables are recorded (flows/pipeline/increments.py); row counts per table loaded."""
-    con.execute("create schema if not exists raw")
-    kept, loaders = increments.stored(con, "source"), increments.code_digest(increments.LOADER_CODE)
-    existing = increments.raw_objects(con)
-    counts: dict[str, int] = {}
-    done = []
-    for source in SOURCES:
-        key = increments.hash_of(loaders, increments.paths_digest(source.reads(batch)), sorted(batch.years.items()))
-        previous, tables, _ = kept.get(source.name, ("", [], ""))
-        if key == previous and set(tables) <= existing.keys():
-            continue
-        for table in (t for t in tables if t in existing):
-            con.execute(f"drop {existing[table]} raw.{table}")
-        loaded = source.load(con, batch)
-        increments.store(con, "source", source.name, key, list(loaded))
-        counts |= loaded
-        done.append(source.name)
-    increments.summary("sources", done, len(SOURCES))
-    return counts
+def load_all(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, catalogue_dir: Path, plans_dir: Path | None = None
+) -> dict[str, int]:
+    """Every raw file, the reference, the catalogue and the registers of measures (none: an empty register)
+    into `raw.*`; row counts per raw table (a build loads only what changed: flows/pipeline/increments.py)."""
+    return load(con, batch_of(raw_dir, catalogue_dir, plans_dir))
