@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import EXPECTATIONS_DIR, PROJECT_DIR, SQL_DIR, TEMPLATES_DIR, Settings
+from flows.pipeline import increments
 from flows.report.marts import BY_MUNICIPALITY, NOT_READ, has_table
 
 BUILD_KEY = "BUILD_KEY"
@@ -76,7 +77,7 @@ def write_table_digests(con: duckdb.DuckDBPyConnection, tables: list[str]) -> in
         who = f"cast({column} as varchar)" if column else "cast(null as varchar)"
         parts.append(
             f"select $t{i} as table_name, {who} as municipality_code, count(*) as row_count, "
-            f"count(*) || '-' || sum(hash(t)) as digest from {table} as t group by all"
+            f"{increments.ROWS_DIGEST} as digest from {table} as t group by all"
         )
     names = {f"t{i}": table for i, table in enumerate(tables)}
     con.execute(f"create or replace table {DIGESTS} as\n" + "\nunion all\n".join(parts), names)

@@ -33,6 +33,7 @@ from flows.config import PROJECT_DIR
 log = logging.getLogger(__name__)
 
 KEYS = "raw.build_keys"
+ROWS_DIGEST = "count(*) || '-' || coalesce(sum(hash(t)), 0)"  # the rows of `t`, in any order
 LOADER_CODE = (PROJECT_DIR / "flows" / "sources", PROJECT_DIR / "flows" / "landing")
 MODEL_CODE = (PROJECT_DIR / "flows" / "db.py", PROJECT_DIR / "flows" / "cells.py")
 
@@ -64,12 +65,10 @@ def code_digest(paths: tuple[Path, ...]) -> str:
     return paths_digest(list(paths))
 
 
-def reuse_previous(previous: Path, target: Path) -> bool:
-    """Start the build at `target` as a copy of the previous private build; False when there is none."""
-    if not previous.is_file():
-        return False
-    shutil.copyfile(previous, target)
-    return True
+def reuse_previous(previous: Path, target: Path) -> None:
+    """Start the build at `target` as a copy of the previous private build, if there is one."""
+    if previous.is_file():
+        shutil.copyfile(previous, target)
 
 
 def _ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -99,12 +98,7 @@ def store(
 
 def content_digest(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """A digest of a table's rows, in any order: their number and the sum of their 64-bit hashes."""
-    return con.execute(f"select count(*) || '-' || coalesce(sum(hash(t)), 0) from {table} as t").fetchone()[0]
-
-
-def forget(con: duckdb.DuckDBPyConnection) -> None:
-    """Every key dropped: the next steps all run (a build from scratch)."""
-    con.execute(f"drop table if exists {KEYS}")
+    return con.execute(f"select {ROWS_DIGEST} from {table} as t").fetchone()[0]
 
 
 def raw_table_keys(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
